@@ -1,0 +1,55 @@
+"""Sphinx configuration for the book.
+
+Sources live in ``docs/`` (hand-written pages) and ``docs/generated/`` (written by
+``scripts/convert.py``); build with ``sphinx-build -c . docs _build/html``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+_book_file = ROOT / "docs" / "generated" / "book.json"
+_book = json.loads(_book_file.read_text(encoding="utf-8")) if _book_file.exists() else {}
+
+project = _book.get("title") or "Blog book"
+author = _book.get("author") or ""
+copyright = "the posts' authors"  # noqa: A001  (Sphinx's setting is named so)
+language = "en"
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+]
+
+root_doc = "index"
+exclude_patterns = ["generated/landing.md", "generated/.manifest.json"]
+source_suffix = {".md": "markdown"}
+
+# MyST: plain CommonMark plus what the generated pages use. Post text is escaped by the
+# converter, so no extension can be triggered from a post.
+myst_enable_extensions: list[str] = []
+myst_heading_anchors = 3
+suppress_warnings: list[str] = []
+
+html_theme = "sphinx_book_theme"
+html_title = project
+html_static_path = [str(ROOT / "docs" / "_static")]
+html_css_files = ["book.css"]
+html_last_updated_fmt = ""
+html_theme_options = {
+    "show_navbar_depth": 1,
+    "show_toc_level": 2,
+    "home_page_in_toc": True,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+    "use_source_button": False,
+    "show_prev_next": True,
+    "navigation_with_keys": True,
+}
+html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html"]}
+sd_card_legacy_separators = False

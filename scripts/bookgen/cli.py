@@ -1,0 +1,94 @@
+"""``convert``: posts folder (+ book file) -> generated MyST pages. The I/O edge."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .book import BookFileError, assemble_book, parse_book_file
+from .decode import BinaryFileError
+from .model import Post
+from .output import OutputError, sync_tree
+from .pages import post_docname, render_book
+from .post import read_post, word_count
+
+EXIT_OK, EXIT_STALE, EXIT_ERROR = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="convert",
+        description="Convert a folder of blog posts into the book's generated MyST pages.",
+    )
+    parser.add_argument("--posts", type=Path, default=Path("content/posts"), help="folder of raw posts")
+    parser.add_argument("--book", type=Path, help="book file (YAML): title, author, intro, parts")
+    parser.add_argument("--out", type=Path, default=Path("docs/generated"), help="generated pages folder")
+    parser.add_argument("--docs", type=Path, default=Path("docs"), help="Sphinx source folder holding --out")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if pages are stale")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if any post needed a repair")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
+    return parser
+
+
+def post_files(folder: Path) -> list[Path]:
+    """Every visible regular file of the folder: each is a post, none is skipped quietly."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if not args.posts.is_dir():
+        print(f"convert: {args.posts}: no such folder of posts", file=sys.stderr)
+        return EXIT_ERROR
+    errors: list[str] = []
+    posts: list[Post] = []
+    for path in post_files(args.posts):
+        try:
+            posts.append(read_post(path.read_bytes(), path.name))
+        except (BinaryFileError, OSError) as error:
+            errors.append(f"{error}" if isinstance(error, BinaryFileError) else f"{path.name}: {error}")
+
+    try:
+        spec = parse_book_file(args.book.read_text(encoding="utf-8"), str(args.book)) if args.book else None
+        book = assemble_book(spec, posts, args.posts.resolve().name.replace("-", " ").title(), str(args.book))
+        docs_prefix = os.path.relpath(args.out.resolve(), args.docs.resolve()).replace(os.sep, "/")
+        files = render_book(book, args.posts.as_posix(), docs_prefix)
+        result = sync_tree(args.out, files, check=args.check)
+    except (BookFileError, OutputError, OSError) as error:
+        print(f"convert: {error}", file=sys.stderr)
+        return EXIT_ERROR
+
+    reports = [*book.reports]
+    for post in book.posts:
+        reports.extend(post.reports)
+        if not args.quiet:
+            repairs = len(post.reports)
+            print(
+                f"{post.source}: {post.shape.value}, {word_count(post)} words, "
+                f"{repairs} report{'s' * (repairs != 1)} -> {post_docname(post)}.md"
+            )
+    for line in [*map(str, reports), *errors]:
+        print(f"  {line}")
+
+    verb = "would write" if args.check else "wrote"
+    if result.stale:
+        print(
+            f"converted {len(posts)} posts: {verb} {len(result.written)}, "
+            f"{'would remove' if args.check else 'removed'} {len(result.removed)}, "
+            f"{len(result.unchanged)} unchanged in {args.out}"
+        )
+    else:
+        print(f"converted {len(posts)} posts: nothing to write, all {len(result.unchanged)} files up to date")
+    if args.check and result.stale:
+        return EXIT_STALE
+    if args.strict and (reports or errors):
+        print(f"convert: --strict: {len(reports) + len(errors)} report(s)", file=sys.stderr)
+        return EXIT_STALE
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

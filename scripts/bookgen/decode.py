@@ -1,0 +1,125 @@
+"""Bytes to clean text: encoding, line ends and mojibake, each repair reported."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import ftfy
+
+from .model import Report, ReportKind
+
+_FTFY = ftfy.TextFixerConfig(
+    uncurl_quotes=False,  # curly quotes are the author's typography, not damage
+    fix_line_breaks=False,  # line ends are normalised below, with their own report
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    normalization=None,
+    explain=True,
+)
+
+# Windows-1252 mojibake of a UTF-8 no-break space is "\u00c2\u00a0"; when the export
+# then turned the no-break space into a plain one or dropped it, ftfy has nothing to
+# pair the stray "\u00c2" with. Seen at the end of a sentence in the delivered posts.
+_STRAY_A_CIRCUMFLEX = "\u00c2"
+
+
+class BinaryFileError(ValueError):
+    """The file is not text at all; it cannot be a post."""
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    reports: tuple[Report, ...]
+
+
+def decode_post(data: bytes, source: str) -> DecodedText:
+    """Decode a post's bytes to text with ``\\n`` line ends and mojibake repaired."""
+    reports: list[Report] = []
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise BinaryFileError(f"{source}:{line}: binary file (NUL byte), not a post")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        reports.append(Report(source, ReportKind.ENCODING, "UTF-8 byte order mark removed", 1))
+    text = _decode_bytes(data, source, reports)
+    text = _normalise_line_ends(text, source, reports)
+    text = _repair_mojibake(text, source, reports)
+    return DecodedText(text, tuple(reports))
+
+
+def _decode_bytes(data: bytes, source: str, reports: list[Report]) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        for fallback in ("cp1252", "latin-1"):
+            try:
+                text = data.decode(fallback)
+            except UnicodeDecodeError:
+                continue
+            reports.append(
+                Report(source, ReportKind.ENCODING, f"not valid UTF-8; decoded as {fallback}", line)
+            )
+            return text
+    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+def _normalise_line_ends(text: str, source: str, reports: list[Report]) -> str:
+    if "\r" not in text:
+        return text
+    kinds = []
+    if "\r\n" in text:
+        kinds.append("CRLF")
+    if "\r" in text.replace("\r\n", ""):
+        kinds.append("lone CR")
+    reports.append(
+        Report(source, ReportKind.ENCODING, f"{' and '.join(kinds)} line ends normalised to LF")
+    )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _repair_mojibake(text: str, source: str, reports: list[Report]) -> str:
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        fixed, explanation = ftfy.fix_and_explain(line, config=_FTFY)
+        steps = [step for step, _ in explanation or []]
+        fixed, stray = _drop_stray_a_circumflex(fixed)
+        if stray:
+            steps.append("stray-A-circumflex")
+        if fixed != line:
+            lines[number - 1] = fixed
+            reports.append(
+                Report(
+                    source,
+                    ReportKind.MOJIBAKE,
+                    f"repaired {_describe_change(line, fixed)} ({', '.join(steps)})",
+                    number,
+                )
+            )
+    return "\n".join(lines)
+
+
+def _drop_stray_a_circumflex(line: str) -> tuple[str, int]:
+    """Remove an "\u00c2" left between punctuation or space and a space or line end."""
+    out: list[str] = []
+    dropped = 0
+    for index, char in enumerate(line):
+        if char == _STRAY_A_CIRCUMFLEX:
+            before = line[index - 1] if index else " "
+            after = line[index + 1] if index + 1 < len(line) else " "
+            if after.isspace() and not before.isalnum():
+                dropped += 1
+                continue
+        out.append(char)
+    return "".join(out), dropped
+
+
+def _describe_change(old: str, new: str) -> str:
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    removed = old[start : start + max(1, len(old) - len(new) + 1)]
+    names = ", ".join(sorted({unicodedata.name(c, repr(c)) for c in removed if not c.isascii()}))
+    return f"{removed!r} at column {start + 1}" + (f" [{names}]" if names else "")

@@ -1,0 +1,270 @@
+"""Markdown text to the document model, walking markdown-it's token tree.
+
+Two parsers are built once: ``MARKDOWN`` for Markdown posts (CommonMark, tables,
+strikethrough, bare URLs) and ``PLAIN_INLINE`` for lines of plain-text exports, where
+only links and bare URLs mean anything and every other character is literal text.
+Both know a ``[Title](Title)`` link whose target is no URL ("malformed link"), so it
+can be kept as text with a report instead of leaking brackets into the book.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkLabel
+from markdown_it.rules_inline import StateInline
+from markdown_it.tree import SyntaxTreeNode
+
+from .model import (
+    Block,
+    Code,
+    CodeBlock,
+    Emphasis,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Report,
+    ReportKind,
+    Strikethrough,
+    Strong,
+    Table,
+    Text,
+    ThematicBreak,
+)
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
+
+
+def _malformed_link(state: StateInline, silent: bool) -> bool:
+    """``[label](target)`` that the real link rule refused: a target with spaces."""
+    if state.src[state.pos] != "[":
+        return False
+    label_end = parseLinkLabel(state, state.pos, True)
+    if label_end < 0:
+        return False
+    open_paren = label_end + 1
+    if open_paren >= state.posMax or state.src[open_paren] != "(":
+        return False
+    close_paren = state.src.find(")", open_paren, state.posMax)
+    if close_paren < 0 or "\n" in state.src[open_paren:close_paren]:
+        return False
+    if not silent:
+        token = state.push("malformed_link", "", 0)
+        token.meta = {
+            "label": state.src[state.pos + 1 : label_end],
+            "target": state.src[open_paren + 1 : close_paren],
+        }
+    state.pos = close_paren + 1
+    return True
+
+
+def _build_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"])
+    md.linkify.set({"fuzzy_link": False})
+    md.inline.ruler.after("link", "malformed_link", _malformed_link)
+    return md
+
+
+def _build_plain_inline() -> MarkdownIt:
+    md = MarkdownIt("zero", {"linkify": True}).enable(["linkify", "link"])
+    md.linkify.set({"fuzzy_link": False})
+    md.inline.ruler.after("link", "malformed_link", _malformed_link)
+    return md
+
+
+MARKDOWN = _build_markdown()
+PLAIN_INLINE = _build_plain_inline()
+
+
+def safe_url(url: str) -> str | None:
+    """The URL if it is an absolute link of a scheme a reader can follow safely."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES:
+        return None
+    if parts.scheme.lower() != "mailto" and not parts.netloc:
+        return None
+    return url
+
+
+class TreeReader:
+    """Walks a markdown-it syntax tree into model nodes, collecting reports.
+
+    ``line_offset`` maps the parser's 0-based lines back to lines of the file.
+    """
+
+    def __init__(self, source: str, line_offset: int) -> None:
+        self.source = source
+        self.line_offset = line_offset
+        self.reports: list[Report] = []
+
+    # -- blocks ---------------------------------------------------------------------
+
+    def blocks(self, nodes: Sequence[SyntaxTreeNode]) -> tuple[Block, ...]:
+        out: list[Block] = []
+        for node in nodes:
+            render: Callable[[SyntaxTreeNode], Sequence[Block]] = getattr(
+                self, f"_block_{node.type}", self._block_unknown
+            )
+            out.extend(render(node))
+        return tuple(out)
+
+    def _line(self, node: SyntaxTreeNode) -> int | None:
+        return None if node.map is None else node.map[0] + self.line_offset
+
+    def _block_paragraph(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        return [Paragraph(self.inlines(node.children[0], self._line(node)))]
+
+    def _block_heading(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        return [Heading(int(node.tag[1:]), self.inlines(node.children[0], self._line(node)))]
+
+    def _block_bullet_list(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        return [ListBlock(tuple(self.blocks(item.children) for item in node.children))]
+
+    def _block_ordered_list(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        start = node.attrs.get("start", 1)
+        items = tuple(self.blocks(item.children) for item in node.children)
+        return [ListBlock(items, ordered=True, start=int(start))]
+
+    def _block_blockquote(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        return [Quote(self.blocks(node.children))]
+
+    def _block_fence(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        words = node.info.split()
+        return [CodeBlock(node.content, words[0] if words else "")]
+
+    def _block_code_block(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        return [CodeBlock(node.content)]
+
+    def _block_hr(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        return [ThematicBreak()]
+
+    def _block_html_block(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        # Raw HTML is shown as the literal text the author typed, never passed through.
+        return [CodeBlock(node.content, "html")]
+
+    def _block_table(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        line = self._line(node)
+        sections = {child.type: child for child in node.children}
+        header = tuple(
+            self.inlines(cell.children[0], line) if cell.children else ()
+            for row in sections["thead"].children
+            for cell in row.children
+        )
+        rows = tuple(
+            tuple(self.inlines(cell.children[0], line) if cell.children else () for cell in row.children)
+            for row in (sections["tbody"].children if "tbody" in sections else [])
+        )
+        return [Table(header, rows)]
+
+    def _block_unknown(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        self.reports.append(
+            Report(
+                self.source,
+                ReportKind.STRUCTURE,
+                f"unexpected {node.type}; kept as a code block",
+                self._line(node),
+            )
+        )
+        return [CodeBlock(node.content)]
+
+    # -- inlines --------------------------------------------------------------------
+
+    def inlines(self, node: SyntaxTreeNode, line: int | None) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        for child in node.children:
+            out.extend(self._inline(child, line))
+        return _merge_text(out)
+
+    def _inline(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        kind = node.type
+        if kind == "text":
+            return [Text(node.content)]
+        if kind == "softbreak":
+            return [Text(" ")]
+        if kind == "hardbreak":
+            return [LineBreak()]
+        if kind == "code_inline":
+            return [Code(node.content)]
+        if kind == "html_inline":
+            return [Code(node.content)]
+        if kind == "em":
+            return [Emphasis(self.inlines(node, line))]
+        if kind == "strong":
+            return [Strong(self.inlines(node, line))]
+        if kind == "s":
+            return [Strikethrough(self.inlines(node, line))]
+        if kind == "link":
+            return self._link(self.inlines(node, line), str(node.attrs.get("href", "")), line)
+        if kind == "image":
+            alt = self.inlines(node, line) or (Text("image"),)
+            return self._link(alt, str(node.attrs.get("src", "")), line)
+        if kind == "malformed_link":
+            return self._malformed_link(node.meta["label"], node.meta["target"], line)
+        self.reports.append(
+            Report(self.source, ReportKind.STRUCTURE, f"unexpected inline {kind}; kept as text", line)
+        )
+        return [Text(node.content)]
+
+    def _link(self, children: tuple[Inline, ...], url: str, line: int | None) -> list[Inline]:
+        target = safe_url(url)
+        if target is None:
+            self.reports.append(
+                Report(
+                    self.source,
+                    ReportKind.UNSAFE_LINK,
+                    f"link target {url!r} is not an absolute web address; kept the text only",
+                    line,
+                )
+            )
+            return list(children)
+        return [Link(children, target)]
+
+    def _malformed_link(self, label: str, target: str, line: int | None) -> list[Inline]:
+        same = " ".join(label.split()) == " ".join(target.split())
+        what = "its own title" if same else f"{target!r}, not a web address"
+        self.reports.append(
+            Report(
+                self.source,
+                ReportKind.MALFORMED_LINK,
+                f"link [{label}] points to {what}; kept as plain text",
+                line,
+            )
+        )
+        return [Text(label)] if same else [Text(f"{label} ({target})")]
+
+
+def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
+    merged: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + node.text)
+        else:
+            merged.append(node)
+    return tuple(merged)
+
+
+def read_markdown(text: str, source: str, first_line: int) -> tuple[tuple[Block, ...], list[Report]]:
+    """Parse a Markdown body into blocks; ``first_line`` is the body's line in the file."""
+    reader = TreeReader(source, first_line)
+    tree = SyntaxTreeNode(MARKDOWN.parse(text))
+    return reader.blocks(tree.children), reader.reports
+
+
+def read_plain_inline(line: str, source: str, line_number: int) -> tuple[tuple[Inline, ...], list[Report]]:
+    """Parse one line of a plain-text export: links and bare URLs, all else literal."""
+    reader = TreeReader(source, line_number)
+    tree = SyntaxTreeNode(PLAIN_INLINE.parse(line))
+    inlines: list[Inline] = []
+    for paragraph in tree.children:
+        inlines.extend(reader.inlines(paragraph.children[0], line_number))
+    return _merge_text(inlines), reader.reports

@@ -1,0 +1,181 @@
+"""The converter's data model: a small document tree plus the post and book records.
+
+Both input shapes (Markdown and plain-text exports) are read into this one tree, so
+repairs, word counts and rendering are written once and cannot disagree per shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from typing import Union
+
+# --- inline nodes -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    pass
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Strikethrough:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link out of the book; ``url`` is already checked to be a safe absolute URL."""
+
+    children: tuple[Inline, ...]
+    url: str
+
+
+Inline = Union[Text, Code, LineBreak, Emphasis, Strong, Strikethrough, Link]
+
+# --- block nodes ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading; ``level`` 1 is the highest level *inside* a post."""
+
+    level: int
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    items: tuple[tuple[Block, ...], ...]
+    ordered: bool = False
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    text: str
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Quote:
+    children: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class ThematicBreak:
+    pass
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[tuple[Inline, ...], ...]
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+
+
+@dataclass(frozen=True)
+class EmptySection:
+    """Marks a section the author left empty, so the reader sees it was empty."""
+
+
+Block = Union[Paragraph, Heading, ListBlock, CodeBlock, Quote, ThematicBreak, Table, EmptySection]
+
+# --- reports ----------------------------------------------------------------------
+
+
+class ReportKind(enum.Enum):
+    """What a report line is about; repairs are never silent."""
+
+    ENCODING = "encoding"
+    MOJIBAKE = "mojibake"
+    FRONT_MATTER = "front-matter"
+    MALFORMED_LINK = "malformed-link"
+    UNSAFE_LINK = "unsafe-link"
+    EMPTY_SECTION = "empty-section"
+    NO_TITLE = "no-title"
+    STRUCTURE = "structure"
+    BOOK = "book"
+
+
+@dataclass(frozen=True)
+class Report:
+    """One line of the converter's report: ``file:line: kind: message``."""
+
+    source: str
+    kind: ReportKind
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        return f"{where}: {self.kind.value}: {self.message}"
+
+
+# --- posts and books --------------------------------------------------------------
+
+
+class Shape(enum.Enum):
+    MARKDOWN = "markdown"
+    PLAIN_TEXT = "plain-text"
+
+
+@dataclass(frozen=True)
+class Post:
+    """One post, read and repaired, ready to render."""
+
+    source: str
+    slug: str
+    title: str
+    shape: Shape
+    body: tuple[Block, ...]
+    lead: tuple[Inline, ...] = ()
+    date: dt.date | None = None
+    tags: tuple[str, ...] = ()
+    description: str = ""
+    reports: tuple[Report, ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    title: str
+    posts: tuple[Post, ...]
+    intro: str = ""
+
+
+@dataclass(frozen=True)
+class Book:
+    title: str
+    author: str
+    intro: str
+    parts: tuple[Part, ...]
+    reports: tuple[Report, ...] = field(default=())
+
+    @property
+    def posts(self) -> tuple[Post, ...]:
+        return tuple(post for part in self.parts for post in part.posts)

@@ -1,0 +1,106 @@
+"""The book's generated pages: one per post, the landing page, the book's metadata."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from .model import Book, Part, Post
+from .post import reading_minutes, summary_sentence
+from .render import GENERATED_NOTE, code_span, directive, escape_text, front_matter, render_blocks, render_inlines
+
+POSTS_DIR = "posts"
+LANDING = "landing.md"
+BOOK_METADATA = "book.json"
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def post_docname(post: Post) -> str:
+    return f"{POSTS_DIR}/{post.slug}"
+
+
+def part_label(index: int, part: Part) -> str:
+    number = ROMAN[index] if index < len(ROMAN) else str(index + 1)
+    return f"Part {number}: {part.title}"
+
+
+def format_date(post: Post) -> str:
+    return f"{post.date.day} {post.date:%B %Y}" if post.date else "Undated"
+
+
+def post_meta_line(post: Post) -> str:
+    """Date, reading time, tags and source file, as shown under a post's title."""
+    pieces = [escape_text(format_date(post)), f"{reading_minutes(post)} min read"]
+    if post.tags:
+        pieces.append("Tags: " + ", ".join(escape_text(tag) for tag in post.tags))
+    pieces.append("Source: " + code_span(post.source))
+    return " · ".join(pieces)
+
+
+def render_post_page(post: Post, source_dir: str) -> str:
+    fields: dict[str, object] = {}
+    description = summary_sentence(post)
+    if description:
+        fields["myst"] = {"html_meta": {"description": description}}
+    sections = [
+        front_matter(fields) if fields else "",
+        "% " + GENERATED_NOTE.format(source=f"{source_dir}/{post.source}"),
+        "# " + escape_text(post.title, line_start=True),
+        directive("container", "post-meta", body=post_meta_line(post)),
+    ]
+    if post.lead:
+        sections.append(directive("container", "lead", body=render_inlines(post.lead)))
+    sections.append(render_blocks(post.body))
+    return "\n\n".join(section.rstrip("\n") for section in sections if section) + "\n"
+
+
+def render_landing(book: Book, docs_prefix: str) -> str:
+    """The landing page body, included by the hand-written ``docs/index.md``.
+
+    ``docs_prefix`` is this folder's path from the docs root, as toctree entries and
+    card links resolve against the including page.
+    """
+    sections = [
+        "% " + GENERATED_NOTE.format(source="the book file and the posts"),
+        "# " + escape_text(book.title, line_start=True),
+    ]
+    if book.author:
+        sections.append(directive("container", "book-author", body=escape_text(book.author)))
+    if book.intro:
+        sections.append(book.intro)  # curated, trusted MyST
+    for index, part in enumerate(book.parts):
+        label = part_label(index, part)
+        entries = "\n".join(f"{docs_prefix}/{post_docname(post)}" for post in part.posts)
+        sections.append(directive("toctree", options={"caption": label, "hidden": "", "maxdepth": "2"}, body=entries))
+    for index, part in enumerate(book.parts):
+        sections.append("## " + escape_text(part_label(index, part), line_start=True))
+        if part.intro:
+            sections.append(part.intro)
+        cards = "\n\n".join(_card(post, docs_prefix) for post in part.posts)
+        sections.append(directive("grid", "1 1 2 2", {"gutter": "3"}, cards))
+    return "\n\n".join(sections) + "\n"
+
+
+def _card(post: Post, docs_prefix: str) -> str:
+    meta = f"{escape_text(format_date(post))} · {reading_minutes(post)} min read"
+    body = escape_text(summary_sentence(post), line_start=True) + "\n\n" + directive("card-footer", body=meta)
+    return directive(
+        "grid-item-card",
+        escape_text(post.title),
+        {"link": f"{docs_prefix}/{post_docname(post)}", "link-type": "doc", "class-card": "post-card"},
+        body,
+    )
+
+
+def render_book_metadata(book: Book) -> str:
+    """What ``conf.py`` needs from the book file: title and author line."""
+    data: Mapping[str, object] = {"title": book.title, "author": book.author}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_book(book: Book, source_dir: str, docs_prefix: str) -> dict[str, str]:
+    """Every generated file of the book, by path relative to the output folder."""
+    files = {LANDING: render_landing(book, docs_prefix), BOOK_METADATA: render_book_metadata(book)}
+    for post in book.posts:
+        files[f"{post_docname(post)}.md"] = render_post_page(post, source_dir)
+    return files

@@ -1,0 +1,160 @@
+"""Plain-text exports (no markup at all) to the document model.
+
+The export keeps a title on the first line, an optional standfirst right under it,
+headings as short bare lines, paragraphs one per line (blank lines or not), bullets
+as ``•`` or ``-`` lines and URLs as bare text. Each line is classified on its own
+words, never by Markdown syntax, then grouped into blocks.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from .markdown import read_plain_inline
+from .model import Block, Heading, Inline, ListBlock, Paragraph, Report, ThematicBreak
+
+BULLETS = ("•", "◦", "▪", "‣", "·", "-", "–", "*")
+HEADING_MAX_WORDS = 8
+HEADING_MAX_CHARS = 60
+STANDFIRST_MAX_WORDS = 40
+_NOT_HEADING_ENDINGS = (".", ",", ";", ":", "!", "…")
+_SENTENCE_ENDINGS = (".", "!", "?", ":", ";", '"', "'", "”", "’", ")", "…")
+
+
+class LineKind(enum.Enum):
+    BLANK = "blank"
+    BULLET = "bullet"
+    RULE = "rule"
+    HEADING = "heading"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int
+    kind: LineKind
+    text: str
+
+
+@dataclass
+class PlainDocument:
+    title: str
+    title_line: int
+    lead: tuple[Inline, ...] = ()
+    blocks: list[Block] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)
+
+
+def bullet_text(line: str) -> str | None:
+    """The item text of a bullet line, or None when the line is no bullet."""
+    stripped = line.strip()
+    for bullet in BULLETS:
+        if stripped.startswith(bullet) and stripped[len(bullet) : len(bullet) + 1].isspace():
+            rest = stripped[len(bullet) :].strip()
+            return rest or None
+    return None
+
+
+def is_rule(line: str) -> bool:
+    """``***``, ``* * *``, ``---``: a scene break, when nothing else is on the line."""
+    compact = "".join(line.split())
+    return len(compact) >= 3 and len(set(compact)) == 1 and compact[0] in "*-_"
+
+
+def looks_like_heading(text: str) -> bool:
+    """A short bare line that does not read as a sentence."""
+    text = text.strip()
+    if not text or len(text) > HEADING_MAX_CHARS or len(text.split()) > HEADING_MAX_WORDS:
+        return False
+    if text.endswith(_NOT_HEADING_ENDINGS) or "://" in text:
+        return False
+    first = text[0]
+    return first.isupper() or first.isdigit()
+
+
+def classify(lines: list[str], first_number: int) -> list[Line]:
+    out = []
+    for offset, raw in enumerate(lines):
+        number = first_number + offset
+        text = raw.strip()
+        if not text:
+            kind = LineKind.BLANK
+        elif is_rule(text):
+            kind = LineKind.RULE
+        elif bullet_text(text) is not None:
+            kind, text = LineKind.BULLET, bullet_text(text) or ""
+        elif looks_like_heading(text):
+            kind = LineKind.HEADING
+        else:
+            kind = LineKind.TEXT
+        out.append(Line(number, kind, text))
+    return out
+
+
+def _continues(previous: str, line: str) -> bool:
+    """A hard-wrapped paragraph: the previous line stops mid-sentence, this one goes on."""
+    return not previous.endswith(_SENTENCE_ENDINGS) and line[:1].islower()
+
+
+def read_plain_text(text: str, source: str, first_line: int = 1) -> PlainDocument:
+    """Read a plain-text export; the first non-blank line is the title."""
+    lines = classify(text.split("\n"), first_line)
+    content = [line for line in lines if line.kind is not LineKind.BLANK]
+    if not content:
+        return PlainDocument("", first_line)
+    title = content[0]
+    doc = PlainDocument(title.text, title.number)
+    rest = lines[lines.index(title) + 1 :]
+
+    def inline(line: Line) -> tuple[Inline, ...]:
+        nodes, reports = read_plain_inline(line.text, source, line.number)
+        doc.reports.extend(reports)
+        return nodes
+
+    if rest and rest[0].kind is LineKind.TEXT and len(rest[0].text.split()) <= STANDFIRST_MAX_WORDS:
+        doc.lead = inline(rest[0])
+        rest = rest[1:]
+
+    # Headings that recur ("Links" under every period) are subsections of the one before.
+    heading_counts: dict[str, int] = {}
+    for line in rest:
+        if line.kind is LineKind.HEADING:
+            heading_counts[line.text.casefold()] = heading_counts.get(line.text.casefold(), 0) + 1
+
+    seen_top_heading = False
+    items: list[tuple[Block, ...]] = []
+    paragraph: list[Line] = []
+
+    def flush_items() -> None:
+        if items:
+            doc.blocks.append(ListBlock(tuple(items)))
+            items.clear()
+
+    def flush_paragraph() -> None:
+        if paragraph:
+            joined = Line(paragraph[0].number, LineKind.TEXT, " ".join(p.text for p in paragraph))
+            doc.blocks.append(Paragraph(inline(joined)))
+            paragraph.clear()
+
+    for line in rest:
+        if line.kind is not LineKind.BULLET:
+            flush_items()
+        if line.kind is not LineKind.TEXT or (
+            paragraph and not _continues(paragraph[-1].text, line.text)
+        ):
+            flush_paragraph()
+        if line.kind is LineKind.BULLET:
+            items.append((Paragraph(inline(line)),))
+        elif line.kind is LineKind.RULE:
+            doc.blocks.append(ThematicBreak())
+        elif line.kind is LineKind.HEADING:
+            recurring = heading_counts[line.text.casefold()] > 1
+            level = 2 if recurring and seen_top_heading else 1
+            seen_top_heading = seen_top_heading or level == 1
+            doc.blocks.append(Heading(level, inline(line)))
+        elif line.kind is LineKind.TEXT:
+            paragraph.append(line)
+    flush_items()
+    flush_paragraph()
+    return doc

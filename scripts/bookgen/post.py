@@ -1,0 +1,212 @@
+"""One post file (bytes) to a ``Post``: decode, split, detect shape, read, tidy."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from pathlib import PurePath
+
+from slugify import slugify
+
+from . import metadata
+from .decode import decode_post
+from .markdown import MARKDOWN, read_markdown
+from .model import (
+    Block,
+    Code,
+    CodeBlock,
+    EmptySection,
+    Heading,
+    Inline,
+    LineBreak,
+    ListBlock,
+    Paragraph,
+    Post,
+    Quote,
+    Report,
+    ReportKind,
+    Shape,
+    Table,
+    Text,
+    ThematicBreak,
+)
+from .plaintext import read_plain_text
+
+WORDS_PER_MINUTE = 220
+SLUG_MAX_LENGTH = 80
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+# Names Windows refuses as files whatever their extension.
+RESERVED_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", "index", "genindex", "search", "glossary"}
+    | {f"com{i}" for i in range(10)}
+    | {f"lpt{i}" for i in range(10)}
+)
+
+
+def detect_shape(name: str, body: str, has_front_matter: bool) -> Shape:
+    """Markdown when the file says so (suffix, front matter, headings); else plain text."""
+    if has_front_matter or PurePath(name).suffix.lower() in MARKDOWN_SUFFIXES:
+        return Shape.MARKDOWN
+    tokens = MARKDOWN.parse(body)
+    if any(token.type == "heading_open" for token in tokens):
+        return Shape.MARKDOWN
+    return Shape.PLAIN_TEXT
+
+
+def read_post(data: bytes, name: str) -> Post:
+    """Read one post file's bytes; ``name`` is its file name, used in every report."""
+    decoded = decode_post(data, name)
+    reports: list[Report] = list(decoded.reports)
+    split = metadata.split_front_matter(decoded.text, name)
+    reports.extend(split.reports)
+    fields = metadata.read_fields(split.fields, name)
+    reports.extend(fields.reports)
+    shape = detect_shape(name, split.body, split.has_front_matter)
+
+    title = fields.title
+    lead: tuple[Inline, ...] = ()
+    if shape is Shape.PLAIN_TEXT:
+        doc = read_plain_text(split.body, name, split.body_line)
+        reports.extend(doc.reports)
+        blocks = list(doc.blocks)
+        lead = doc.lead
+        if title and doc.title:  # front matter had a title: the first line is body text
+            blocks.insert(0, Paragraph((Text(doc.title),)))
+        title = title or doc.title
+    else:
+        parsed, markdown_reports = read_markdown(split.body, name, split.body_line)
+        reports.extend(markdown_reports)
+        blocks = list(parsed)
+        if blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
+            heading_text = plain_text(blocks[0].children)
+            if not title or heading_text == title:
+                title = title or heading_text
+                blocks.pop(0)
+
+    if not title:
+        title = PurePath(name).stem.replace("_", " ").replace("-", " ").strip() or name
+        reports.append(Report(name, ReportKind.NO_TITLE, f"no title; using the file name {title!r}"))
+    date = fields.date or metadata.date_from_file_name(name)
+    body = tidy_structure(blocks, name, reports)
+    return Post(
+        source=name,
+        slug=make_slug(title, name),
+        title=title,
+        shape=shape,
+        body=body,
+        lead=lead,
+        date=date,
+        tags=fields.tags,
+        description=fields.description,
+        reports=tuple(reports),
+    )
+
+
+def make_slug(title: str, name: str) -> str:
+    """A safe file stem: ASCII, no path separators or dots, never empty or reserved."""
+    slug = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True)
+    if not slug:
+        slug = slugify(PurePath(name).stem, max_length=SLUG_MAX_LENGTH) or "post"
+    if slug in RESERVED_NAMES:
+        slug = f"post-{slug}"
+    return slug
+
+
+def tidy_structure(blocks: list[Block], source: str, reports: list[Report]) -> tuple[Block, ...]:
+    """Consecutive heading levels, visible empty sections, no dangling scene breaks."""
+    leveled: list[Block] = []
+    stack: list[int] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            while stack and stack[-1] >= block.level:
+                stack.pop()
+            stack.append(block.level)
+            block = Heading(len(stack), block.children)
+        leveled.append(block)
+
+    out: list[Block] = []
+    for index, block in enumerate(leveled):
+        following = leveled[index + 1] if index + 1 < len(leveled) else None
+        if isinstance(block, ThematicBreak):
+            # docutils refuses a transition at the start or end of a section.
+            if not out or isinstance(out[-1], Heading | ThematicBreak):
+                continue
+            if following is None or isinstance(following, Heading):
+                continue
+        out.append(block)
+        if isinstance(block, Heading):
+            if following is None or (isinstance(following, Heading) and following.level <= block.level):
+                out.append(EmptySection())
+                reports.append(
+                    Report(
+                        source,
+                        ReportKind.EMPTY_SECTION,
+                        f"section {plain_text(block.children)!r} is empty; marked as empty",
+                    )
+                )
+    return tuple(out)
+
+
+# --- text and words ---------------------------------------------------------------
+
+
+def plain_text(nodes: Iterable[Inline]) -> str:
+    return "".join(_inline_text(node) for node in nodes)
+
+
+def _inline_text(node: Inline) -> str:
+    if isinstance(node, Text | Code):
+        return node.text
+    if isinstance(node, LineBreak):
+        return " "
+    return plain_text(node.children)
+
+
+def block_texts(blocks: Iterable[Block]) -> Iterator[str]:
+    """Every run of text in the blocks, in reading order."""
+    for block in blocks:
+        if isinstance(block, Paragraph | Heading):
+            yield plain_text(block.children)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from block_texts(item)
+        elif isinstance(block, Quote):
+            yield from block_texts(block.children)
+        elif isinstance(block, CodeBlock):
+            yield block.text
+        elif isinstance(block, Table):
+            for cells in (block.header, *block.rows):
+                yield from (plain_text(cell) for cell in cells)
+
+
+def post_texts(post: Post) -> Iterator[str]:
+    yield post.title
+    yield plain_text(post.lead)
+    yield from block_texts(post.body)
+
+
+def word_count(post: Post) -> int:
+    return sum(len(text.split()) for text in post_texts(post))
+
+
+def reading_minutes(post: Post) -> int:
+    return max(1, math.ceil(word_count(post) / WORDS_PER_MINUTE))
+
+
+def summary_sentence(post: Post, max_words: int = 30) -> str:
+    """The description, else the first sentence of the post, for cards and metadata."""
+    if post.description:
+        return post.description
+    for text in (plain_text(post.lead), *block_texts(post.body)):
+        words = text.split()
+        if len(words) < 4:
+            continue
+        sentence: list[str] = []
+        for word in words:
+            sentence.append(word)
+            if word.endswith((".", "!", "?")) or len(sentence) >= max_words:
+                break
+        clipped = len(sentence) < len(words) and not sentence[-1].endswith((".", "!", "?"))
+        return " ".join(sentence) + ("…" if clipped else "")
+    return ""
+
