@@ -6,24 +6,22 @@ Sources live in ``docs/`` (hand-written pages) and ``docs/generated/`` (written 
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-_book_file = ROOT / "docs" / "generated" / "book.json"
-_book = json.loads(_book_file.read_text(encoding="utf-8")) if _book_file.exists() else {}
-
-project = _book.get("title") or "Blog book"
-author = _book.get("author") or ""
+# Title and author line are set from generated/book.json by bookgen.sphinx_book.
+project = "Blog book"
+author = ""
 copyright = "the posts' authors"  # noqa: A001  (Sphinx's setting is named so)
 language = "en"
 
 extensions = [
     "myst_parser",
     "sphinx_design",
+    "bookgen.sphinx_book",
 ]
 
 root_doc = "index"
@@ -37,10 +35,8 @@ myst_heading_anchors = 3
 suppress_warnings: list[str] = []
 
 html_theme = "sphinx_book_theme"
-html_title = project
 html_static_path = [str(ROOT / "docs" / "_static")]
 html_css_files = ["book.css"]
-html_last_updated_fmt = ""
 html_theme_options = {
     "show_navbar_depth": 1,
     "show_toc_level": 2,

@@ -93,7 +93,9 @@ def unique_slugs(posts: Sequence[Post]) -> tuple[Post, ...]:
     return tuple(renamed[post.source] for post in posts)
 
 
-def assemble_book(spec: BookSpec | None, posts: Sequence[Post], default_title: str, spec_source: str = "") -> Book:
+def assemble_book(
+    spec: BookSpec | None, posts: Sequence[Post], default_title: str, spec_source: str = ""
+) -> Book:
     """Place posts into parts: by the book file, else by year."""
     posts = unique_slugs(posts)
     if spec is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import ftfy
@@ -74,9 +73,7 @@ def _normalise_line_ends(text: str, source: str, reports: list[Report]) -> str:
         kinds.append("CRLF")
     if "\r" in text.replace("\r\n", ""):
         kinds.append("lone CR")
-    reports.append(
-        Report(source, ReportKind.ENCODING, f"{' and '.join(kinds)} line ends normalised to LF")
-    )
+    reports.append(Report(source, ReportKind.ENCODING, f"{' and '.join(kinds)} line ends normalised to LF"))
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -116,10 +113,14 @@ def _drop_stray_a_circumflex(line: str) -> tuple[str, int]:
     return "".join(out), dropped
 
 
+def _common_prefix_length(a: str, b: str) -> int:
+    length = 0
+    while length < min(len(a), len(b)) and a[length] == b[length]:
+        length += 1
+    return length
+
+
 def _describe_change(old: str, new: str) -> str:
-    start = 0
-    while start < min(len(old), len(new)) and old[start] == new[start]:
-        start += 1
-    removed = old[start : start + max(1, len(old) - len(new) + 1)]
-    names = ", ".join(sorted({unicodedata.name(c, repr(c)) for c in removed if not c.isascii()}))
-    return f"{removed!r} at column {start + 1}" + (f" [{names}]" if names else "")
+    start = _common_prefix_length(old, new)
+    end = _common_prefix_length(old[start:][::-1], new[start:][::-1])
+    return f"{old[start : len(old) - end]!r} -> {new[start : len(new) - end]!r} at column {start + 1}"

@@ -39,6 +39,7 @@ from .model import (
 )
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
+LANGUAGE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-_.#")
 
 
 def _malformed_link(state: StateInline, silent: bool) -> bool:
@@ -51,8 +52,8 @@ def _malformed_link(state: StateInline, silent: bool) -> bool:
     open_paren = label_end + 1
     if open_paren >= state.posMax or state.src[open_paren] != "(":
         return False
-    close_paren = state.src.find(")", open_paren, state.posMax)
-    if close_paren < 0 or "\n" in state.src[open_paren:close_paren]:
+    close_paren = _matching_paren(state.src, open_paren, state.posMax)
+    if close_paren < 0:
         return False
     if not silent:
         token = state.push("malformed_link", "", 0)
@@ -64,22 +65,50 @@ def _malformed_link(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _strict_linkify(md: MarkdownIt) -> None:
+    """Link only URLs with a scheme: "Netflix.Google" in prose is not a web address."""
+    assert md.linkify is not None
+    md.linkify.set({"fuzzy_link": False})
+
+
+def _matching_paren(text: str, open_paren: int, end: int) -> int:
+    """Index of the ``)`` closing the ``(`` at ``open_paren`` on the same line, or -1."""
+    depth = 0
+    for index in range(open_paren, end):
+        char = text[index]
+        if char == "\n":
+            return -1
+        if char == "\\":
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return index
+    return -1
+
+
 def _build_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"])
-    md.linkify.set({"fuzzy_link": False})
+    _strict_linkify(md)
     md.inline.ruler.after("link", "malformed_link", _malformed_link)
     return md
 
 
 def _build_plain_inline() -> MarkdownIt:
     md = MarkdownIt("zero", {"linkify": True}).enable(["linkify", "link"])
-    md.linkify.set({"fuzzy_link": False})
+    _strict_linkify(md)
     md.inline.ruler.after("link", "malformed_link", _malformed_link)
     return md
 
 
 MARKDOWN = _build_markdown()
 PLAIN_INLINE = _build_plain_inline()
+
+
+def _scheme(url: str) -> str:
+    try:
+        return urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return ""
 
 
 def safe_url(url: str) -> str | None:
@@ -125,7 +154,8 @@ class TreeReader:
         return [Paragraph(self.inlines(node.children[0], self._line(node)))]
 
     def _block_heading(self, node: SyntaxTreeNode) -> Sequence[Block]:
-        return [Heading(int(node.tag[1:]), self.inlines(node.children[0], self._line(node)))]
+        line = self._line(node)
+        return [Heading(int(node.tag[1:]), self.inlines(node.children[0], line), line)]
 
     def _block_bullet_list(self, node: SyntaxTreeNode) -> Sequence[Block]:
         return [ListBlock(tuple(self.blocks(item.children) for item in node.children))]
@@ -139,8 +169,13 @@ class TreeReader:
         return [Quote(self.blocks(node.children))]
 
     def _block_fence(self, node: SyntaxTreeNode) -> Sequence[Block]:
-        words = node.info.split()
-        return [CodeBlock(node.content, words[0] if words else "")]
+        info = node.info.strip()
+        if all(char in LANGUAGE_CHARS for char in info):
+            return [CodeBlock(node.content, info)]
+        # A MyST directive or an info string with more than a language: show the block
+        # exactly as typed, fences included, so it is text and never a directive.
+        body = node.content if node.content.endswith("\n") or not node.content else node.content + "\n"
+        return [CodeBlock(f"{node.markup}{node.info}\n{body}{node.markup}\n")]
 
     def _block_code_block(self, node: SyntaxTreeNode) -> Sequence[Block]:
         return [CodeBlock(node.content)]
@@ -230,6 +265,17 @@ class TreeReader:
         return [Link(children, target)]
 
     def _malformed_link(self, label: str, target: str, line: int | None) -> list[Inline]:
+        scheme = _scheme(target)
+        if scheme and scheme not in SAFE_SCHEMES and len(scheme) > 1:
+            self.reports.append(
+                Report(
+                    self.source,
+                    ReportKind.UNSAFE_LINK,
+                    f"link [{label}] has a {scheme}: target; kept the text only",
+                    line,
+                )
+            )
+            return [Text(label)]
         same = " ".join(label.split()) == " ".join(target.split())
         what = "its own title" if same else f"{target!r}, not a web address"
         self.reports.append(

@@ -67,7 +67,7 @@ def split_front_matter(text: str, source: str) -> SplitPost:
         return SplitPost({}, text, 1, has_front_matter=False)
     body_line = text[: len(text) - len(body)].count("\n") + 1
     try:
-        fields = handler.load(raw)
+        fields: object = handler.load(raw)
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as error:
         line = _error_line(error)
         message = str(error).splitlines()[0]
@@ -79,7 +79,7 @@ def split_front_matter(text: str, source: str) -> SplitPost:
         )
         return SplitPost({}, text, 1, has_front_matter=False, reports=(report,))
     if fields is None:
-        fields = {}
+        return SplitPost({}, body, body_line, has_front_matter=True)
     if not isinstance(fields, Mapping):
         report = Report(
             source,
@@ -104,9 +104,7 @@ def read_fields(fields: Mapping[str, object], source: str) -> PostFields:
     reports: list[Report] = []
 
     def bad(key: str, value: object, what: str) -> None:
-        reports.append(
-            Report(source, ReportKind.FRONT_MATTER, f"{key}: {value!r} is not {what}; ignored")
-        )
+        reports.append(Report(source, ReportKind.FRONT_MATTER, f"{key}: {value!r} is not {what}; ignored"))
 
     title = _text_field(fields, ("title",), bad)
     description = _text_field(fields, ("description", "summary", "subtitle", "excerpt"), bad)
@@ -118,9 +116,7 @@ def read_fields(fields: Mapping[str, object], source: str) -> PostFields:
             continue
         if isinstance(value, str):
             tags.extend(t.strip() for t in value.split(",") if t.strip())
-            reports.append(
-                Report(source, ReportKind.FRONT_MATTER, f"{key}: a string, read as a list")
-            )
+            reports.append(Report(source, ReportKind.FRONT_MATTER, f"{key}: a string, read as a list"))
         elif isinstance(value, list | tuple):
             tags.extend(str(t).strip() for t in value if str(t).strip())
         else:

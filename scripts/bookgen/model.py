@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
-from typing import Union
 
 # --- inline nodes -----------------------------------------------------------------
 
@@ -52,7 +51,7 @@ class Link:
     url: str
 
 
-Inline = Union[Text, Code, LineBreak, Emphasis, Strong, Strikethrough, Link]
+Inline = Text | Code | LineBreak | Emphasis | Strong | Strikethrough | Link
 
 # --- block nodes ------------------------------------------------------------------
 
@@ -68,6 +67,7 @@ class Heading:
 
     level: int
     children: tuple[Inline, ...]
+    line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ class EmptySection:
     """Marks a section the author left empty, so the reader sees it was empty."""
 
 
-Block = Union[Paragraph, Heading, ListBlock, CodeBlock, Quote, ThematicBreak, Table, EmptySection]
+Block = Paragraph | Heading | ListBlock | CodeBlock | Quote | ThematicBreak | Table | EmptySection
 
 # --- reports ----------------------------------------------------------------------
 

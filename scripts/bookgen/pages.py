@@ -7,7 +7,16 @@ from collections.abc import Mapping
 
 from .model import Book, Part, Post
 from .post import reading_minutes, summary_sentence
-from .render import GENERATED_NOTE, code_span, directive, escape_text, front_matter, render_blocks, render_inlines
+from .render import (
+    GENERATED_NOTE,
+    code_span,
+    directive,
+    escape_argument,
+    escape_text,
+    front_matter,
+    render_blocks,
+    render_inlines,
+)
 
 POSTS_DIR = "posts"
 LANDING = "landing.md"
@@ -71,7 +80,9 @@ def render_landing(book: Book, docs_prefix: str) -> str:
     for index, part in enumerate(book.parts):
         label = part_label(index, part)
         entries = "\n".join(f"{docs_prefix}/{post_docname(post)}" for post in part.posts)
-        sections.append(directive("toctree", options={"caption": label, "hidden": "", "maxdepth": "2"}, body=entries))
+        sections.append(
+            directive("toctree", options={"caption": label, "hidden": "", "maxdepth": "2"}, body=entries)
+        )
     for index, part in enumerate(book.parts):
         sections.append("## " + escape_text(part_label(index, part), line_start=True))
         if part.intro:
@@ -86,7 +97,7 @@ def _card(post: Post, docs_prefix: str) -> str:
     body = escape_text(summary_sentence(post), line_start=True) + "\n\n" + directive("card-footer", body=meta)
     return directive(
         "grid-item-card",
-        escape_text(post.title),
+        escape_argument(post.title),
         {"link": f"{docs_prefix}/{post_docname(post)}", "link-type": "doc", "class-card": "post-card"},
         body,
     )

@@ -14,12 +14,21 @@ from dataclasses import dataclass, field
 from .markdown import read_plain_inline
 from .model import Block, Heading, Inline, ListBlock, Paragraph, Report, ThematicBreak
 
-BULLETS = ("•", "◦", "▪", "‣", "·", "-", "–", "*")
+BULLETS = (
+    "\u2022",
+    "\u25e6",
+    "\u25aa",
+    "\u2023",
+    "\u00b7",
+    "-",
+    "\u2013",
+    "*",
+)  # bullet, white bullet, square, triangle, middle dot, hyphen, en dash, star
 HEADING_MAX_WORDS = 8
 HEADING_MAX_CHARS = 60
 STANDFIRST_MAX_WORDS = 40
 _NOT_HEADING_ENDINGS = (".", ",", ";", ":", "!", "…")
-_SENTENCE_ENDINGS = (".", "!", "?", ":", ";", '"', "'", "”", "’", ")", "…")
+_SENTENCE_ENDINGS = (".", "!", "?", ":", ";", '"', "'", "\u201d", "\u2019", ")", "\u2026")
 
 
 class LineKind(enum.Enum):
@@ -140,9 +149,7 @@ def read_plain_text(text: str, source: str, first_line: int = 1) -> PlainDocumen
     for line in rest:
         if line.kind is not LineKind.BULLET:
             flush_items()
-        if line.kind is not LineKind.TEXT or (
-            paragraph and not _continues(paragraph[-1].text, line.text)
-        ):
+        if line.kind is not LineKind.TEXT or (paragraph and not _continues(paragraph[-1].text, line.text)):
             flush_paragraph()
         if line.kind is LineKind.BULLET:
             items.append((Paragraph(inline(line)),))
@@ -152,7 +159,7 @@ def read_plain_text(text: str, source: str, first_line: int = 1) -> PlainDocumen
             recurring = heading_counts[line.text.casefold()] > 1
             level = 2 if recurring and seen_top_heading else 1
             seen_top_heading = seen_top_heading or level == 1
-            doc.blocks.append(Heading(level, inline(line)))
+            doc.blocks.append(Heading(level, inline(line), line.number))
         elif line.kind is LineKind.TEXT:
             paragraph.append(line)
     flush_items()

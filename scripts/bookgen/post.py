@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Iterator
 from pathlib import PurePath
@@ -86,6 +87,8 @@ def read_post(data: bytes, name: str) -> Post:
     if not title:
         title = PurePath(name).stem.replace("_", " ").replace("-", " ").strip() or name
         reports.append(Report(name, ReportKind.NO_TITLE, f"no title; using the file name {title!r}"))
+    if not lead and fields.description:
+        lead = (Text(fields.description),)  # the author's standfirst, shown under the title
     date = fields.date or metadata.date_from_file_name(name)
     body = tidy_structure(blocks, name, reports)
     return Post(
@@ -121,29 +124,34 @@ def tidy_structure(blocks: list[Block], source: str, reports: list[Report]) -> t
             while stack and stack[-1] >= block.level:
                 stack.pop()
             stack.append(block.level)
-            block = Heading(len(stack), block.children)
-        leveled.append(block)
+            leveled.append(dataclasses.replace(block, level=len(stack)))
+        else:
+            leveled.append(block)
 
     out: list[Block] = []
     for index, block in enumerate(leveled):
         following = leveled[index + 1] if index + 1 < len(leveled) else None
-        if isinstance(block, ThematicBreak):
-            # docutils refuses a transition at the start or end of a section.
-            if not out or isinstance(out[-1], Heading | ThematicBreak):
-                continue
-            if following is None or isinstance(following, Heading):
-                continue
+        # docutils refuses a transition at the start or end of a section.
+        if isinstance(block, ThematicBreak) and (
+            not out
+            or isinstance(out[-1], Heading | ThematicBreak)
+            or following is None
+            or isinstance(following, Heading)
+        ):
+            continue
         out.append(block)
-        if isinstance(block, Heading):
-            if following is None or (isinstance(following, Heading) and following.level <= block.level):
-                out.append(EmptySection())
-                reports.append(
-                    Report(
-                        source,
-                        ReportKind.EMPTY_SECTION,
-                        f"section {plain_text(block.children)!r} is empty; marked as empty",
-                    )
+        if isinstance(block, Heading) and (
+            following is None or (isinstance(following, Heading) and following.level <= block.level)
+        ):
+            out.append(EmptySection())
+            reports.append(
+                Report(
+                    source,
+                    ReportKind.EMPTY_SECTION,
+                    f"section {plain_text(block.children)!r} is empty; marked as empty",
+                    block.line,
                 )
+            )
     return tuple(out)
 
 
@@ -209,4 +217,3 @@ def summary_sentence(post: Post, max_words: int = 30) -> str:
         clipped = len(sentence) < len(words) and not sentence[-1].endswith((".", "!", "?"))
         return " ".join(sentence) + ("…" if clipped else "")
     return ""
-

@@ -1,0 +1,72 @@
+"""Shared fixtures: paths, word extraction, and one build of the real book per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTS = ROOT / "content" / "posts"
+BOOK_FILE = ROOT / "content" / "book.yaml"
+SHARED_POSTS = ROOT.parent / "shared" / "posts"
+IN_CI = bool(os.environ.get("CI"))
+
+
+def words(text: str) -> set[str]:
+    """Case-folded runs of letters and digits: what "every word" means in the tests."""
+    found: set[str] = set()
+    current: list[str] = []
+    for char in unicodedata.normalize("NFC", text) + " ":
+        if char.isalnum():
+            current.append(char)
+        elif current:
+            found.add("".join(current).casefold())
+            current = []
+    return found
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip with a visible reason, or fail when CI promised the tool is there."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI is set but {reason}")
+    pytest.skip(reason)
+
+
+@dataclass(frozen=True)
+class BuiltBook:
+    docs: Path
+    html: Path
+    warnings: str
+    status: int
+
+
+def build_book(tmp: Path, posts: Path, book_file: Path | None, extra_args: Iterable[str] = ()) -> BuiltBook:
+    """Convert ``posts`` and build HTML the way ``make html`` does, in ``tmp``."""
+    from sphinx.cmd.build import build_main
+
+    from bookgen.cli import main as convert
+
+    docs = tmp / "docs"
+    shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("generated"))
+    args = ["--posts", str(posts), "--out", str(docs / "generated"), "--docs", str(docs), "-q"]
+    if book_file is not None:
+        args += ["--book", str(book_file)]
+    assert convert(args) == 0
+    warnings = tmp / "warnings.txt"
+    html = tmp / "html"
+    strict = ["-W", "--keep-going", "-n", "-q", "-w", str(warnings)]
+    status = build_main(["-b", "html", "-c", str(ROOT), str(docs), str(html), *strict, *extra_args])
+    return BuiltBook(docs, html, warnings.read_text(encoding="utf-8"), status)
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
+    return build_book(tmp_path_factory.mktemp("book"), POSTS, BOOK_FILE)

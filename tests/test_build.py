@@ -1,0 +1,84 @@
+"""Build the real book as ``make html`` does and read it back as a reader would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from bookgen.decode import decode_post
+from bookgen.metadata import read_fields, split_front_matter
+from bookgen.post import read_post
+from tests.conftest import BOOK_FILE, POSTS, BuiltBook, build_book, words
+
+pytestmark = pytest.mark.build
+
+
+def page_words(html_file: Path) -> set[str]:
+    """Words a reader sees in the page body, plus the addresses its links go to."""
+    soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+    article = soup.select_one("article.bd-article")
+    assert article is not None, html_file
+    hrefs = " ".join(str(a.get("href", "")) for a in article.find_all("a"))
+    return words(article.get_text(" ")) | words(hrefs)
+
+
+def raw_post_words(path: Path) -> set[str]:
+    """Every word of the post file after the declared repairs, front matter keys aside."""
+    decoded = decode_post(path.read_bytes(), path.name)
+    split = split_front_matter(decoded.text, path.name)
+    fields = read_fields(split.fields, path.name)
+    return words(" ".join([fields.title, fields.description, *fields.tags, split.body]))
+
+
+def test_builds_with_zero_warnings(built_book: BuiltBook) -> None:
+    assert built_book.warnings == ""
+    assert built_book.status == 0
+
+
+@pytest.mark.parametrize("path", sorted(POSTS.iterdir()), ids=lambda p: p.name)
+def test_every_word_of_the_post_is_in_its_page(built_book: BuiltBook, path: Path) -> None:
+    post = read_post(path.read_bytes(), path.name)
+    page = built_book.html / "generated" / "posts" / f"{post.slug}.html"
+    missing = sorted(raw_post_words(path) - page_words(page))
+    assert not missing, f"{path.name}: words missing from {page.name}: {missing}"
+
+
+def test_navigation_has_every_part_and_post(built_book: BuiltBook) -> None:
+    soup = BeautifulSoup((built_book.html / "index.html").read_text(encoding="utf-8"), "html.parser")
+    nav = soup.select_one("nav.bd-docs-nav")
+    assert nav is not None
+    captions = [c.get_text(strip=True) for c in nav.select(".caption-text")]
+    assert captions == [
+        "Part I: Finding a way in",
+        "Part II: Careers and the industry",
+        "Part III: Learning journeys",
+        "About this book",
+    ]
+    linked = {a.get_text(" ", strip=True) for a in nav.find_all("a")}
+    for path in POSTS.iterdir():
+        assert read_post(path.read_bytes(), path.name).title in linked
+
+
+def test_landing_page_has_a_card_per_post_and_post_pages_show_metadata(built_book: BuiltBook) -> None:
+    landing = BeautifulSoup((built_book.html / "index.html").read_text(encoding="utf-8"), "html.parser")
+    cards = landing.select(".sd-card")
+    assert len(cards) == len(list(POSTS.iterdir()))
+    assert all("min read" in card.get_text() for card in cards)
+    page = built_book.html / "generated" / "posts" / "some-random-thoughts-on-ml.html"
+    meta = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(".post-meta")
+    assert meta is not None
+    assert "27 October 2024 · 5 min read · Tags: scene · Source: 000_143840a79ac7977d.txt" in " ".join(
+        meta.get_text(" ").split()
+    )
+
+
+def test_any_folder_of_posts_builds_without_a_book_file(tmp_path: Path) -> None:
+    fixtures = Path(__file__).parent / "fixtures" / "posts"
+    built = build_book(tmp_path, fixtures, None)
+    assert built.warnings == "" and built.status == 0
+    captions = BeautifulSoup((built.html / "index.html").read_text(encoding="utf-8"), "html.parser")
+    parts = [c.get_text(strip=True) for c in captions.select("nav.bd-docs-nav .caption-text")]
+    assert parts[:4] == ["Part I: 2019", "Part II: 2021", "Part III: 2023", "Part IV: Undated posts"]
+    assert BOOK_FILE.exists()

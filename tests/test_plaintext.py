@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import pytest
+
+from bookgen.model import Heading, ListBlock, Paragraph
+from bookgen.plaintext import bullet_text, looks_like_heading, read_plain_text
+from bookgen.post import plain_text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Introduction",
+        "January - March",
+        "Links",
+        "The Plan",
+        "Why Machine Learning?",
+        "Artificial Intelligence (ML)",
+    ],
+)
+def test_headings_of_the_delivered_posts(line: str) -> None:
+    assert looks_like_heading(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "You can find his SaaS ML project here.",
+        "Some areas I'm particularly interested in exploring:",
+        "Thanks for reading!",
+        "https://graphql.org/",
+        "lowercase start is prose",
+        "A line with far too many words to be any kind of heading at all",
+    ],
+)
+def test_sentences_are_not_headings(line: str) -> None:
+    assert not looks_like_heading(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "item"),
+    [
+        ("  • Practical applications", "Practical applications"),
+        ("- Kubernetes", "Kubernetes"),
+        ("-5 degrees", None),
+    ],
+)
+def test_bullets(line: str, item: str | None) -> None:
+    assert bullet_text(line) == item
+
+
+def test_recurring_heading_nests_under_the_one_before() -> None:
+    doc = read_plain_text("T\n\nMarch\ntext\nLinks\n- a\nMay\ntext\nLinks\n- b\n", "p.txt")
+    headings = [(b.level, plain_text(b.children)) for b in doc.blocks if isinstance(b, Heading)]
+    assert headings == [(1, "March"), (2, "Links"), (1, "May"), (2, "Links")]
+
+
+def test_standfirst_only_directly_under_the_title() -> None:
+    assert plain_text(read_plain_text("Title\nShort standfirst line.\nBody.", "p.txt").lead)
+    assert not read_plain_text("Title\n\nFirst paragraph.", "p.txt").lead
+
+
+def test_paragraphs_with_and_without_blank_lines() -> None:
+    packed = read_plain_text("T\n\nOne line.\nTwo line.\n\nThree.", "p.txt")
+    assert [plain_text(b.children) for b in packed.blocks if isinstance(b, Paragraph)] == [
+        "One line.",
+        "Two line.",
+        "Three.",
+    ]
+
+
+def test_bullet_run_is_one_list() -> None:
+    doc = read_plain_text("T\n\n• a\n• b\n- c\nafter it.", "p.txt")
+    assert isinstance(doc.blocks[0], ListBlock) and len(doc.blocks[0].items) == 3
