@@ -33,6 +33,8 @@ source_suffix = {".md": "markdown"}
 myst_enable_extensions: list[str] = []
 myst_heading_anchors = 3
 suppress_warnings: list[str] = []
+# Show quotes as the authors typed them; curly quotes in the posts stay curly.
+smartquotes = False
 
 html_theme = "sphinx_book_theme"
 html_static_path = [str(ROOT / "docs" / "_static")]

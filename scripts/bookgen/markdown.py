@@ -39,6 +39,11 @@ from .model import (
 )
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
+VIDEO_SHORTCODES = {
+    "youtube": ("YouTube", "https://www.youtube.com/watch?v={}"),
+    "vimeo": ("Vimeo", "https://vimeo.com/{}"),
+}
+VIDEO_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 LANGUAGE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-_.#")
 
 
@@ -86,10 +91,33 @@ def _matching_paren(text: str, open_paren: int, end: int) -> int:
     return -1
 
 
+# Jekyll/Liquid and Hugo template tags, longest opener first.
+TEMPLATE_DELIMITERS = (("{{<", ">}}"), ("{{%", "%}}"), ("{%", "%}"), ("{{", "}}"))
+
+
+def _template_tag(state: StateInline, silent: bool) -> bool:
+    """``{{< youtube id >}}``, ``{% link x %}``, ``{{ site.title }}``: one token, never run."""
+    if state.src[state.pos] != "{":
+        return False
+    for opener, closer in TEMPLATE_DELIMITERS:
+        if state.src.startswith(opener, state.pos):
+            end = state.src.find(closer, state.pos + len(opener), state.posMax)
+            if end < 0:
+                return False
+            if not silent:
+                token = state.push("template_tag", "", 0)
+                token.content = state.src[state.pos : end + len(closer)]
+                token.meta = {"inner": state.src[state.pos + len(opener) : end].strip(), "opener": opener}
+            state.pos = end + len(closer)
+            return True
+    return False
+
+
 def _build_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"])
     _strict_linkify(md)
     md.inline.ruler.after("link", "malformed_link", _malformed_link)
+    md.inline.ruler.before("link", "template_tag", _template_tag)
     return md
 
 
@@ -97,6 +125,7 @@ def _build_plain_inline() -> MarkdownIt:
     md = MarkdownIt("zero", {"linkify": True}).enable(["linkify", "link"])
     _strict_linkify(md)
     md.inline.ruler.after("link", "malformed_link", _malformed_link)
+    md.inline.ruler.before("link", "template_tag", _template_tag)
     return md
 
 
@@ -135,6 +164,8 @@ class TreeReader:
         self.source = source
         self.line_offset = line_offset
         self.reports: list[Report] = []
+        self._nesting = 0  # inside list items or quotes: no sections, no transitions
+        self._in_link = False
 
     # -- blocks ---------------------------------------------------------------------
 
@@ -155,18 +186,29 @@ class TreeReader:
 
     def _block_heading(self, node: SyntaxTreeNode) -> Sequence[Block]:
         line = self._line(node)
-        return [Heading(int(node.tag[1:]), self.inlines(node.children[0], line), line)]
+        children = self.inlines(node.children[0], line)
+        if self._nesting:
+            # A section cannot start inside a list or quote: keep the words, in bold.
+            return [Paragraph((Strong(children),))] if children else []
+        return [Heading(int(node.tag[1:]), children, line)]
+
+    def _nested(self, nodes: Sequence[SyntaxTreeNode]) -> tuple[Block, ...]:
+        self._nesting += 1
+        try:
+            return self.blocks(nodes)
+        finally:
+            self._nesting -= 1
 
     def _block_bullet_list(self, node: SyntaxTreeNode) -> Sequence[Block]:
-        return [ListBlock(tuple(self.blocks(item.children) for item in node.children))]
+        return [ListBlock(tuple(self._nested(item.children) for item in node.children))]
 
     def _block_ordered_list(self, node: SyntaxTreeNode) -> Sequence[Block]:
         start = node.attrs.get("start", 1)
-        items = tuple(self.blocks(item.children) for item in node.children)
+        items = tuple(self._nested(item.children) for item in node.children)
         return [ListBlock(items, ordered=True, start=int(start))]
 
     def _block_blockquote(self, node: SyntaxTreeNode) -> Sequence[Block]:
-        return [Quote(self.blocks(node.children))]
+        return [Quote(self._nested(node.children))]
 
     def _block_fence(self, node: SyntaxTreeNode) -> Sequence[Block]:
         info = node.info.strip()
@@ -181,7 +223,7 @@ class TreeReader:
         return [CodeBlock(node.content)]
 
     def _block_hr(self, node: SyntaxTreeNode) -> Sequence[Block]:
-        return [ThematicBreak()]
+        return [] if self._nesting else [ThematicBreak()]
 
     def _block_html_block(self, node: SyntaxTreeNode) -> Sequence[Block]:
         # Raw HTML is shown as the literal text the author typed, never passed through.
@@ -239,18 +281,44 @@ class TreeReader:
         if kind == "s":
             return [Strikethrough(self.inlines(node, line))]
         if kind == "link":
-            return self._link(self.inlines(node, line), str(node.attrs.get("href", "")), line)
+            return self._link(self._link_text(node, line), str(node.attrs.get("href", "")), line)
         if kind == "image":
             alt = self.inlines(node, line) or (Text("image"),)
             return self._link(alt, str(node.attrs.get("src", "")), line)
         if kind == "malformed_link":
             return self._malformed_link(node.meta["label"], node.meta["target"], line)
+        if kind == "template_tag":
+            return self._template_tag(node.content, node.meta["inner"], line)
         self.reports.append(
             Report(self.source, ReportKind.STRUCTURE, f"unexpected inline {kind}; kept as text", line)
         )
         return [Text(node.content)]
 
+    def _link_text(self, node: SyntaxTreeNode, line: int | None) -> tuple[Inline, ...]:
+        outer = self._in_link
+        self._in_link = True
+        try:
+            return self.inlines(node, line)
+        finally:
+            self._in_link = outer
+
+    def _template_tag(self, typed: str, inner: str, line: int | None) -> list[Inline]:
+        words = inner.replace('"', " ").replace("=", " ").split()
+        name = words[0].lower() if words else ""
+        video = next((w for w in reversed(words[1:]) if w.lower() != "id"), "")
+        if name in VIDEO_SHORTCODES and video and all(c in VIDEO_ID_CHARS for c in video):
+            site, address = VIDEO_SHORTCODES[name]
+            return [Link((Text(f"{site} video {video}"),), address.format(video))]
+        self.reports.append(
+            Report(self.source, ReportKind.TEMPLATE, f"template tag {typed!r} shown as text, not run", line)
+        )
+        return [Code(typed)]
+
     def _link(self, children: tuple[Inline, ...], url: str, line: int | None) -> list[Inline]:
+        if self._in_link:  # a link inside a link: keep the inner words, lose the inner link
+            return list(children)
+        if not children:
+            children = (Text(url),)
         target = safe_url(url)
         if target is None:
             self.reports.append(
@@ -290,10 +358,15 @@ class TreeReader:
 
 
 def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
+    """Join neighbouring text, and neighbouring code (two code spans side by side would
+    share their backticks when written out)."""
     merged: list[Inline] = []
     for node in nodes:
-        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + node.text)
+        previous = merged[-1] if merged else None
+        if isinstance(node, Text) and isinstance(previous, Text):
+            merged[-1] = Text(previous.text + node.text)
+        elif isinstance(node, Code) and isinstance(previous, Code):
+            merged[-1] = Code(previous.text + node.text)
         else:
             merged.append(node)
     return tuple(merged)

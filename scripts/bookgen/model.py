@@ -121,6 +121,9 @@ class ReportKind(enum.Enum):
     NO_TITLE = "no-title"
     STRUCTURE = "structure"
     BOOK = "book"
+    TEMPLATE = "template"
+    SIZE = "size"
+    EMPTY = "empty"
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,9 @@ from .model import (
 from .plaintext import read_plain_text
 
 WORDS_PER_MINUTE = 220
+# Above this a post is published whole as preformatted text: Markdown parsing runs at
+# about 0.5 MB/s, and a multi-megabyte "post" is usually an export gone wrong.
+MAX_PARSED_BYTES = 2_000_000
 SLUG_MAX_LENGTH = 80
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 # Names Windows refuses as files whatever their extension.
@@ -62,11 +65,26 @@ def read_post(data: bytes, name: str) -> Post:
     reports.extend(split.reports)
     fields = metadata.read_fields(split.fields, name)
     reports.extend(fields.reports)
-    shape = detect_shape(name, split.body, split.has_front_matter)
+    if not split.body.strip():
+        reports.append(Report(name, ReportKind.EMPTY, "the post has no text"))
+    oversized = len(data) > MAX_PARSED_BYTES
+    shape = Shape.PLAIN_TEXT if oversized else detect_shape(name, split.body, split.has_front_matter)
 
     title = fields.title
     lead: tuple[Inline, ...] = ()
-    if shape is Shape.PLAIN_TEXT:
+    if oversized:
+        reports.append(
+            Report(
+                name,
+                ReportKind.SIZE,
+                f"{len(data) / 1e6:.1f} MB is over {MAX_PARSED_BYTES / 1e6:.0f} MB; "
+                "published as preformatted text",
+            )
+        )
+        blocks: list[Block] = [CodeBlock(split.body, "text")]
+        first_line = split.body.strip().split("\n", 1)[0].strip() if split.body.strip() else ""
+        title = title or " ".join(first_line.split()[:20])
+    elif shape is Shape.PLAIN_TEXT:
         doc = read_plain_text(split.body, name, split.body_line)
         reports.extend(doc.reports)
         blocks = list(doc.blocks)
@@ -120,6 +138,8 @@ def tidy_structure(blocks: list[Block], source: str, reports: list[Report]) -> t
     leveled: list[Block] = []
     stack: list[int] = []
     for block in blocks:
+        if isinstance(block, Heading) and not plain_text(block.children).strip():
+            continue  # a heading with no words: nothing to show, nothing lost
         if isinstance(block, Heading):
             while stack and stack[-1] >= block.level:
                 stack.pop()
