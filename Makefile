@@ -10,12 +10,14 @@ PY           := $(VENV)/bin/python
 POSTS        ?= content/posts
 ifeq ($(POSTS),content/posts)
 BOOK         ?= content/book.yaml
+GLOSSARY     ?= content/glossary.yaml
 endif
 GENERATED    := docs/generated
 BUILDDIR     := _build
 SPHINXOPTS   ?= -W --keep-going -n -j auto
 SPHINXBUILD  := $(PY) -m sphinx -c . docs
-CONVERT      := $(PY) scripts/convert.py --posts $(POSTS) $(if $(BOOK),--book $(BOOK)) --out $(GENERATED)
+CONVERT      := $(PY) scripts/convert.py --posts $(POSTS) --out $(GENERATED) \
+                $(if $(BOOK),--book $(BOOK)) $(if $(GLOSSARY),--glossary $(GLOSSARY))
 # Debian packages: Chromium for browser tests, fonts for screenshots.
 SYSTEM_PACKAGES := chromium fonts-dejavu-core
 

@@ -22,6 +22,7 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "bookgen.sphinx_book",
+    "bookgen.sphinx_glossary",
 ]
 
 root_doc = "index"

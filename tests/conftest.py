@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 POSTS = ROOT / "content" / "posts"
 BOOK_FILE = ROOT / "content" / "book.yaml"
+GLOSSARY_FILE = ROOT / "content" / "glossary.yaml"
 SHARED_POSTS = ROOT.parent / "shared" / "posts"
 IN_CI = bool(os.environ.get("CI"))
 
@@ -48,7 +49,13 @@ class BuiltBook:
     status: int
 
 
-def build_book(tmp: Path, posts: Path, book_file: Path | None, extra_args: Iterable[str] = ()) -> BuiltBook:
+def build_book(
+    tmp: Path,
+    posts: Path,
+    book_file: Path | None,
+    extra_args: Iterable[str] = (),
+    glossary_file: Path | None = None,
+) -> BuiltBook:
     """Convert ``posts`` and build HTML the way ``make html`` does, in ``tmp``."""
     from sphinx.cmd.build import build_main
 
@@ -59,6 +66,8 @@ def build_book(tmp: Path, posts: Path, book_file: Path | None, extra_args: Itera
     args = ["--posts", str(posts), "--out", str(docs / "generated"), "--docs", str(docs), "-q"]
     if book_file is not None:
         args += ["--book", str(book_file)]
+    if glossary_file is not None:
+        args += ["--glossary", str(glossary_file)]
     assert convert(args) == 0
     warnings = tmp / "warnings.txt"
     html = tmp / "html"
@@ -69,4 +78,4 @@ def build_book(tmp: Path, posts: Path, book_file: Path | None, extra_args: Itera
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
-    return build_book(tmp_path_factory.mktemp("book"), POSTS, BOOK_FILE)
+    return build_book(tmp_path_factory.mktemp("book"), POSTS, BOOK_FILE, glossary_file=GLOSSARY_FILE)

@@ -54,6 +54,7 @@ def test_navigation_has_every_part_and_post(built_book: BuiltBook) -> None:
         "Part I: Finding a way in",
         "Part II: Careers and the industry",
         "Part III: Learning journeys",
+        "Reference",
         "About this book",
     ]
     linked = {a.get_text(" ", strip=True) for a in nav.find_all("a")}

@@ -10,10 +10,11 @@ from pathlib import Path
 
 from .book import BookFileError, assemble_book, parse_book_file
 from .decode import BinaryFileError
-from .model import Post
+from .glossary import Glossary, GlossaryFileError, Mention, candidate_terms, link_book, parse_glossary
+from .model import Book, Post
 from .output import OutputError, sync_tree
 from .pages import post_docname, render_book
-from .post import read_post, word_count
+from .post import post_texts, read_post, word_count
 
 EXIT_OK, EXIT_STALE, EXIT_ERROR = 0, 1, 2
 
@@ -25,12 +26,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--posts", type=Path, default=Path("content/posts"), help="folder of raw posts")
     parser.add_argument("--book", type=Path, help="book file (YAML): title, author, intro, parts")
+    parser.add_argument("--glossary", type=Path, help="glossary file (YAML): terms, aliases, definitions")
+    parser.add_argument(
+        "--report", action="store_true", help="also list unused glossary terms and candidate new ones"
+    )
     parser.add_argument("--out", type=Path, default=Path("docs/generated"), help="generated pages folder")
     parser.add_argument("--docs", type=Path, default=Path("docs"), help="Sphinx source folder holding --out")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if pages are stale")
     parser.add_argument("--strict", action="store_true", help="exit 1 if any post needed a repair")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
     return parser
+
+
+def print_glossary_report(glossary: Glossary, usage: dict[str, list[Mention]], book: Book) -> None:
+    """For the curator: terms no post uses, and terms the posts use that are missing."""
+    unused = [entry.term for entry in glossary.entries if not usage.get(entry.term)]
+    print(
+        f"glossary: {len(glossary.entries) - len(unused)} of {len(glossary.entries)} terms used in the posts"
+    )
+    for term in unused:
+        print(f"  glossary: unused term {term!r} (no post mentions it in running text)")
+    texts = [text for post in book.posts for text in post_texts(post)]
+    for name, count in candidate_terms(texts, glossary):
+        print(f"  glossary: candidate term {name!r} ({count} mention{'s' * (count != 1)})")
 
 
 def post_files(folder: Path) -> list[Path]:
@@ -54,10 +72,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         spec = parse_book_file(args.book.read_text(encoding="utf-8"), str(args.book)) if args.book else None
         book = assemble_book(spec, posts, args.posts.resolve().name.replace("-", " ").title(), str(args.book))
+        glossary = None
+        usage: dict[str, list[Mention]] = {}
+        if args.glossary:
+            glossary = parse_glossary(args.glossary.read_text(encoding="utf-8"), str(args.glossary))
+            book, usage = link_book(book, glossary)
         docs_prefix = os.path.relpath(args.out.resolve(), args.docs.resolve()).replace(os.sep, "/")
-        files = render_book(book, args.posts.as_posix(), docs_prefix)
+        files = render_book(book, args.posts.as_posix(), docs_prefix, glossary, usage)
         result = sync_tree(args.out, files, check=args.check)
-    except (BookFileError, OutputError, OSError) as error:
+    except (BookFileError, GlossaryFileError, OutputError, OSError) as error:
         print(f"convert: {error}", file=sys.stderr)
         return EXIT_ERROR
 
@@ -72,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
     for line in [*map(str, reports), *errors]:
         print(f"  {line}")
+    if args.report and glossary is not None:
+        print_glossary_report(glossary, usage, book)
 
     verb = "would write" if args.check else "wrote"
     if result.stale:

@@ -51,7 +51,15 @@ class Link:
     url: str
 
 
-Inline = Text | Code | LineBreak | Emphasis | Strong | Strikethrough | Link
+@dataclass(frozen=True)
+class TermRef:
+    """A mention of a glossary term; ``text`` is as the post wrote it."""
+
+    text: str
+    term: str
+
+
+Inline = Text | Code | LineBreak | Emphasis | Strong | Strikethrough | Link | TermRef
 
 # --- block nodes ------------------------------------------------------------------
 
@@ -162,6 +170,7 @@ class Post:
     tags: tuple[str, ...] = ()
     description: str = ""
     reports: tuple[Report, ...] = ()
+    key_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from .glossary import Glossary, Mention, term_label
 from .model import Book, Part, Post
 from .post import reading_minutes, summary_sentence
 from .render import (
@@ -21,6 +22,7 @@ from .render import (
 POSTS_DIR = "posts"
 LANDING = "landing.md"
 BOOK_METADATA = "book.json"
+GLOSSARY_DOC = "glossary"
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
@@ -60,10 +62,13 @@ def render_post_page(post: Post, source_dir: str) -> str:
     if post.lead:
         sections.append(directive("container", "lead", body=render_inlines(post.lead)))
     sections.append(render_blocks(post.body))
+    if post.key_terms:
+        terms = ", ".join(f"{{term}}`{term}`" for term in post.key_terms)
+        sections.extend(["## Key terms", directive("container", "key-terms", body=terms)])
     return "\n\n".join(section.rstrip("\n") for section in sections if section) + "\n"
 
 
-def render_landing(book: Book, docs_prefix: str) -> str:
+def render_landing(book: Book, docs_prefix: str, reference: Sequence[str] = ()) -> str:
     """The landing page body, included by the hand-written ``docs/index.md``.
 
     ``docs_prefix`` is this folder's path from the docs root, as toctree entries and
@@ -83,6 +88,9 @@ def render_landing(book: Book, docs_prefix: str) -> str:
         sections.append(
             directive("toctree", options={"caption": label, "hidden": "", "maxdepth": "2"}, body=entries)
         )
+    if reference:
+        entries = "\n".join(f"{docs_prefix}/{docname}" for docname in reference)
+        sections.append(directive("toctree", options={"caption": "Reference", "hidden": ""}, body=entries))
     for index, part in enumerate(book.parts):
         sections.append("## " + escape_text(part_label(index, part), line_start=True))
         if part.intro:
@@ -109,9 +117,55 @@ def render_book_metadata(book: Book) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_book(book: Book, source_dir: str, docs_prefix: str) -> dict[str, str]:
+def render_glossary_page(glossary: Glossary, usage: Mapping[str, Sequence[Mention]], book: Book) -> str:
+    """The glossary, one ``glossary`` directive per first letter, with "Used in" backlinks."""
+    posts = {post.source: post for post in book.posts}
+    sections = [
+        "% " + GENERATED_NOTE.format(source="content/glossary.yaml and the posts"),
+        "# Glossary",
+        "Terms used in the posts, in plain words. Under each term, *Used in* lists the posts "
+        "that mention it, with the sentence where it first appears.",
+    ]
+    groups: dict[str, list[str]] = {}
+    for entry in sorted(glossary.entries, key=lambda e: e.term.casefold()):
+        letter = entry.term[0].upper() if entry.term[0].isalpha() else "0–9"
+        body = [escape_text(entry.definition, line_start=True)]
+        if entry.aliases:
+            body.append("*Also:* " + ", ".join(escape_text(alias) for alias in entry.aliases))
+        if entry.see:
+            body.append("*See also:* " + ", ".join(f"{{term}}`{term}`" for term in entry.see))
+        uses = [
+            f"- {{ref}}`{_role_text(posts[m.post].title)} <{term_label(posts[m.post].slug, entry.term)}>`: "
+            f"“{escape_text(m.sentence)}”"
+            for m in usage.get(entry.term, ())
+        ]
+        if uses:
+            body.append("*Used in:*\n\n" + "\n".join(uses))
+        indented = "\n".join(f"  {line}" if line else "" for line in "\n\n".join(body).split("\n"))
+        groups.setdefault(letter, []).append(f"{escape_text(entry.term, line_start=True)}\n{indented}")
+    for letter in sorted(groups, key=lambda g: (not g[0].isalpha(), g)):
+        sections.append(f"## {letter}")
+        sections.append(directive("glossary", body="\n\n".join(groups[letter])))
+    return "\n\n".join(sections) + "\n"
+
+
+def _role_text(text: str) -> str:
+    """Text inside a role's backticks, where a backslash is literal and ``<`` starts a target."""
+    return " ".join(text.replace("`", "'").replace("<", "‹").replace(">", "›").split())
+
+
+def render_book(
+    book: Book,
+    source_dir: str,
+    docs_prefix: str,
+    glossary: Glossary | None = None,
+    usage: Mapping[str, Sequence[Mention]] | None = None,
+) -> dict[str, str]:
     """Every generated file of the book, by path relative to the output folder."""
-    files = {LANDING: render_landing(book, docs_prefix), BOOK_METADATA: render_book_metadata(book)}
+    reference = [GLOSSARY_DOC] if glossary is not None else []
+    files = {LANDING: render_landing(book, docs_prefix, reference), BOOK_METADATA: render_book_metadata(book)}
+    if glossary is not None:
+        files[f"{GLOSSARY_DOC}.md"] = render_glossary_page(glossary, usage or {}, book)
     for post in book.posts:
         files[f"{post_docname(post)}.md"] = render_post_page(post, source_dir)
     return files

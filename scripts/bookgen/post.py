@@ -28,6 +28,7 @@ from .model import (
     ReportKind,
     Shape,
     Table,
+    TermRef,
     Text,
     ThematicBreak,
 )
@@ -183,7 +184,7 @@ def plain_text(nodes: Iterable[Inline]) -> str:
 
 
 def _inline_text(node: Inline) -> str:
-    if isinstance(node, Text | Code):
+    if isinstance(node, Text | Code | TermRef):
         return node.text
     if isinstance(node, LineBreak):
         return " "

@@ -30,6 +30,7 @@ from .model import (
     Strikethrough,
     Strong,
     Table,
+    TermRef,
     Text,
     ThematicBreak,
 )
@@ -114,6 +115,9 @@ def _render_inline(node: Inline, line_start: bool) -> str:
         return code_span(node.text)
     if isinstance(node, LineBreak):
         return "\\\n"
+    if isinstance(node, TermRef):
+        # Glossary names and matched text hold no backticks or angle brackets.
+        return f"{{gloss}}`{node.text} <{node.term}>`"
     inner = render_inlines(node.children, line_start=False)
     if not inner.strip():
         return inner
