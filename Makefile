@@ -1,6 +1,7 @@
 # The book: raw posts + curated data -> scripts/convert.py -> docs/generated/ -> Sphinx -> _build/
 #   make html    build the online book into _build/html (sets up .venv on first use)
 #   make test    lint, then the whole test suite
+#   make linkcheck   check every external address; report in _build/linkcheck/report.md
 #   make system-deps   install the Debian packages for PDF and browser tests (root)
 # POSTS=some/dir builds a book of any folder of posts (parts by year, no book file).
 
@@ -11,21 +12,28 @@ POSTS        ?= content/posts
 ifeq ($(POSTS),content/posts)
 BOOK         ?= content/book.yaml
 GLOSSARY     ?= content/glossary.yaml
+RESOURCES    ?= content/resources.yaml
 endif
 GENERATED    := docs/generated
 BUILDDIR     := _build
 SPHINXOPTS   ?= -W --keep-going -n -j auto
 SPHINXBUILD  := $(PY) -m sphinx -c . docs
 CONVERT      := $(PY) scripts/convert.py --posts $(POSTS) --out $(GENERATED) \
-                $(if $(BOOK),--book $(BOOK)) $(if $(GLOSSARY),--glossary $(GLOSSARY))
+                $(if $(BOOK),--book $(BOOK)) $(if $(GLOSSARY),--glossary $(GLOSSARY)) \
+                $(if $(RESOURCES),--resources $(RESOURCES))
 # Debian packages: Chromium for browser tests, fonts for screenshots.
 SYSTEM_PACKAGES := chromium fonts-dejavu-core
 
-.PHONY: html convert check-generated test lint format system-deps clean
+.PHONY: html linkcheck convert check-generated test lint format system-deps clean
 
 html: convert
 	$(SPHINXBUILD) -b html $(BUILDDIR)/html $(SPHINXOPTS)
 	@echo "The book is in $(BUILDDIR)/html/index.html"
+
+# Check every external address (posts and resources); report in _build/linkcheck/report.md.
+linkcheck: convert
+	-$(SPHINXBUILD) -b linkcheck $(BUILDDIR)/linkcheck -q
+	$(PY) scripts/linkcheck_report.py $(BUILDDIR)/linkcheck
 
 convert: $(VENV)/.installed
 	$(CONVERT)

@@ -23,6 +23,7 @@ extensions = [
     "sphinx_design",
     "bookgen.sphinx_book",
     "bookgen.sphinx_glossary",
+    "bookgen.sphinx_resources",
 ]
 
 root_doc = "index"
@@ -52,3 +53,7 @@ html_theme_options = {
 }
 html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html"]}
 sd_card_legacy_separators = False
+
+# linkcheck: `make linkcheck` checks every address the posts and resources cite.
+linkcheck_timeout = 15
+linkcheck_retries = 2

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 POSTS = ROOT / "content" / "posts"
 BOOK_FILE = ROOT / "content" / "book.yaml"
 GLOSSARY_FILE = ROOT / "content" / "glossary.yaml"
+RESOURCES_FILE = ROOT / "content" / "resources.yaml"
 SHARED_POSTS = ROOT.parent / "shared" / "posts"
 IN_CI = bool(os.environ.get("CI"))
 
@@ -55,6 +56,7 @@ def build_book(
     book_file: Path | None,
     extra_args: Iterable[str] = (),
     glossary_file: Path | None = None,
+    resources_file: Path | None = None,
 ) -> BuiltBook:
     """Convert ``posts`` and build HTML the way ``make html`` does, in ``tmp``."""
     from sphinx.cmd.build import build_main
@@ -68,6 +70,8 @@ def build_book(
         args += ["--book", str(book_file)]
     if glossary_file is not None:
         args += ["--glossary", str(glossary_file)]
+    if resources_file is not None:
+        args += ["--resources", str(resources_file)]
     assert convert(args) == 0
     warnings = tmp / "warnings.txt"
     html = tmp / "html"
@@ -78,4 +82,10 @@ def build_book(
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
-    return build_book(tmp_path_factory.mktemp("book"), POSTS, BOOK_FILE, glossary_file=GLOSSARY_FILE)
+    return build_book(
+        tmp_path_factory.mktemp("book"),
+        POSTS,
+        BOOK_FILE,
+        glossary_file=GLOSSARY_FILE,
+        resources_file=RESOURCES_FILE,
+    )

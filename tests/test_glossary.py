@@ -12,15 +12,15 @@ from bookgen.glossary import (
     Glossary,
     GlossaryEntry,
     GlossaryFileError,
-    TermMatcher,
     candidate_terms,
     link_terms,
     parse_glossary,
     sentence_around,
+    term_matcher,
 )
 from bookgen.model import Code, Heading, Link, Paragraph, Post, Shape, TermRef, Text
 from bookgen.post import read_post
-from tests.conftest import BOOK_FILE, GLOSSARY_FILE, POSTS, BuiltBook, build_book
+from tests.conftest import BOOK_FILE, GLOSSARY_FILE, POSTS, RESOURCES_FILE, BuiltBook, build_book
 
 GLOSSARY = Glossary(
     (
@@ -32,7 +32,7 @@ GLOSSARY = Glossary(
         GlossaryEntry("React", "A UI library.", case_sensitive=True),
     )
 )
-MATCHER = TermMatcher(GLOSSARY)
+MATCHER = term_matcher(GLOSSARY)
 
 
 def terms_in(text: str) -> list[tuple[str, str]]:
@@ -58,7 +58,7 @@ def test_matching(text: str, expected: list[tuple[str, str]]) -> None:
 
 
 def test_longest_form_wins() -> None:
-    matcher = TermMatcher(Glossary((GlossaryEntry("Learning", "x"), GlossaryEntry("Machine learning", "y"))))
+    matcher = term_matcher(Glossary((GlossaryEntry("Learning", "x"), GlossaryEntry("Machine learning", "y"))))
     assert [term for _, _, term in matcher.find("machine learning")] == ["Machine learning"]
 
 
@@ -132,7 +132,7 @@ def test_the_curated_glossary_is_valid_and_large_enough() -> None:
 
 def test_every_term_is_used_or_reported() -> None:
     glossary = parse_glossary(GLOSSARY_FILE.read_text(encoding="utf-8"), str(GLOSSARY_FILE))
-    matcher = TermMatcher(glossary)
+    matcher = term_matcher(glossary)
     used = set()
     texts = []
     for path in sorted(POSTS.iterdir()):
@@ -201,10 +201,10 @@ def article_html(path: Path) -> str:
 
 
 def test_parallel_build_matches_serial(tmp_path: Path, built_book: BuiltBook) -> None:
-    parallel = build_book(tmp_path, POSTS, BOOK_FILE, ("-j", "2"), GLOSSARY_FILE)
+    parallel = build_book(tmp_path, POSTS, BOOK_FILE, ("-j", "2"), GLOSSARY_FILE, RESOURCES_FILE)
     assert parallel.warnings == "" and parallel.status == 0
     pages = [built_book.html / "index.html", *sorted((built_book.html / "generated").rglob("*.html"))]
-    assert len(pages) == 7
+    assert len(pages) == 14
     for page in pages:
         assert article_html(parallel.html / page.relative_to(built_book.html)) == article_html(page), (
             page.name

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bookgen.model import Heading, ListBlock, Paragraph
+from bookgen.model import Heading, ListBlock, Paragraph, plain_text
 from bookgen.plaintext import bullet_text, looks_like_heading, read_plain_text
-from bookgen.post import plain_text
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,11 @@ from pathlib import Path
 from .book import BookFileError, assemble_book, parse_book_file
 from .decode import BinaryFileError
 from .glossary import Glossary, GlossaryFileError, Mention, candidate_terms, link_book, parse_glossary
-from .model import Book, Post
+from .model import Book, Post, Report
 from .output import OutputError, sync_tree
 from .pages import post_docname, render_book
 from .post import post_texts, read_post, word_count
+from .resources import Citation, ResourceFileError, cite_resources, parse_resources, resource_reports
 
 EXIT_OK, EXIT_STALE, EXIT_ERROR = 0, 1, 2
 
@@ -27,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--posts", type=Path, default=Path("content/posts"), help="folder of raw posts")
     parser.add_argument("--book", type=Path, help="book file (YAML): title, author, intro, parts")
     parser.add_argument("--glossary", type=Path, help="glossary file (YAML): terms, aliases, definitions")
+    parser.add_argument(
+        "--resources", type=Path, help="resource file (YAML): curated resources the posts cite"
+    )
     parser.add_argument(
         "--report", action="store_true", help="also list unused glossary terms and candidate new ones"
     )
@@ -62,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"convert: {args.posts}: no such folder of posts", file=sys.stderr)
         return EXIT_ERROR
     errors: list[str] = []
+    reports: list[Report] = []
     posts: list[Post] = []
     for path in post_files(args.posts):
         try:
@@ -76,15 +81,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         usage: dict[str, list[Mention]] = {}
         if args.glossary:
             glossary = parse_glossary(args.glossary.read_text(encoding="utf-8"), str(args.glossary))
+        catalog = None
+        citations: dict[str, list[Citation]] = {}
+        if args.resources:
+            curated = parse_resources(
+                args.resources.read_text(encoding="utf-8"), str(args.resources), glossary
+            )
+            book, catalog, citations = cite_resources(book, curated)
+            reports.extend(resource_reports(catalog, citations, str(args.resources)))
+        if glossary is not None:
             book, usage = link_book(book, glossary)
         docs_prefix = os.path.relpath(args.out.resolve(), args.docs.resolve()).replace(os.sep, "/")
-        files = render_book(book, args.posts.as_posix(), docs_prefix, glossary, usage)
+        files = render_book(
+            book,
+            args.posts.as_posix(),
+            docs_prefix,
+            glossary=glossary,
+            usage=usage,
+            catalog=catalog,
+            citations=citations,
+        )
         result = sync_tree(args.out, files, check=args.check)
-    except (BookFileError, GlossaryFileError, OutputError, OSError) as error:
+    except (BookFileError, GlossaryFileError, ResourceFileError, OutputError, OSError) as error:
         print(f"convert: {error}", file=sys.stderr)
         return EXIT_ERROR
 
-    reports = [*book.reports]
+    reports.extend(book.reports)
     for post in book.posts:
         reports.extend(post.reports)
         if not args.quiet:

@@ -31,8 +31,8 @@ from .model import (
     Table,
     TermRef,
     Text,
+    plain_text,
 )
-from .post import plain_text
 
 _FORBIDDEN_IN_NAMES = frozenset("`<>\n{}")
 _ABBREVIATION_MAX = 5
@@ -187,26 +187,30 @@ def _pattern(form: str) -> str:
     return r"[\s\-]*".join(re.escape(word) for word in words)
 
 
-class TermMatcher:
-    """Finds glossary terms in plain text, longest form first, on word boundaries."""
+class PhraseMatcher:
+    """Finds phrases in plain text, longest first, on word boundaries, plurals included.
 
-    def __init__(self, glossary: Glossary) -> None:
-        self._term_of: dict[str, str] = {}
+    ``phrases`` maps each phrase to what it stands for; a phrase in ``exact`` (or an
+    abbreviation in capitals) matches only as written, all others ignore case.
+    """
+
+    def __init__(self, phrases: Mapping[str, str], exact: Iterable[str] = ()) -> None:
+        exact_phrases = set(exact)
+        self._value_of: dict[str, str] = {}
         sensitive: list[str] = []
         insensitive: list[str] = []
-        for entry in glossary.entries:
-            for form in entry.forms:
-                for variant in _variants(form):
-                    self._term_of[_key(variant)] = entry.term
-                    exact = entry.case_sensitive or is_abbreviation(form)
-                    (sensitive if exact else insensitive).append(variant)
+        for phrase, value in phrases.items():
+            for variant in _variants(phrase):
+                self._value_of[_key(variant)] = value
+                exactly = phrase in exact_phrases or is_abbreviation(phrase)
+                (sensitive if exactly else insensitive).append(variant)
         self._patterns = [
             re.compile(_alternation(sensitive)) if sensitive else None,
             re.compile(_alternation(insensitive), re.IGNORECASE) if insensitive else None,
         ]
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
-        """Non-overlapping ``(start, end, term)`` matches, leftmost and longest first."""
+        """Non-overlapping ``(start, end, value)`` matches, leftmost and longest first."""
         found = [
             (match.start(), match.end())
             for pattern in self._patterns
@@ -218,10 +222,17 @@ class TermMatcher:
         for start, end in found:
             if chosen and start < chosen[-1][1]:
                 continue
-            term = self._term_of.get(_key(text[start:end]))
-            if term is not None:
-                chosen.append((start, end, term))
+            value = self._value_of.get(_key(text[start:end]))
+            if value is not None:
+                chosen.append((start, end, value))
         return chosen
+
+
+def term_matcher(glossary: Glossary) -> PhraseMatcher:
+    """A matcher from every form of every glossary term to its headword."""
+    phrases = {form: entry.term for entry in glossary.entries for form in entry.forms}
+    exact = [form for entry in glossary.entries if entry.case_sensitive for form in entry.forms]
+    return PhraseMatcher(phrases, exact)
 
 
 def _alternation(forms: Iterable[str]) -> str:
@@ -248,7 +259,7 @@ def sentence_around(text: str, start: int, end: int) -> str:
 
 
 class _Linker:
-    def __init__(self, matcher: TermMatcher, source: str) -> None:
+    def __init__(self, matcher: PhraseMatcher, source: str) -> None:
         self.matcher = matcher
         self.source = source
         self.mentions: dict[str, Mention] = {}
@@ -308,7 +319,7 @@ class _Linker:
         return out
 
 
-def link_terms(post: Post, matcher: TermMatcher) -> tuple[Post, tuple[Mention, ...]]:
+def link_terms(post: Post, matcher: PhraseMatcher) -> tuple[Post, tuple[Mention, ...]]:
     """Link the first mention of each term in the post; return the post and mentions."""
     linker = _Linker(matcher, post.source)
     lead = linker.paragraph(post.lead) if post.lead else ()
@@ -321,7 +332,7 @@ def link_terms(post: Post, matcher: TermMatcher) -> tuple[Post, tuple[Mention, .
 
 def link_book(book: Book, glossary: Glossary) -> tuple[Book, dict[str, list[Mention]]]:
     """Link first mentions in every post; return the book and each term's mentions in order."""
-    matcher = TermMatcher(glossary)
+    matcher = term_matcher(glossary)
     usage: dict[str, list[Mention]] = {entry.term: [] for entry in glossary.entries}
     parts = []
     for part in book.parts:

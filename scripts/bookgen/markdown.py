@@ -27,6 +27,7 @@ from .model import (
     LineBreak,
     Link,
     ListBlock,
+    NamedRef,
     Paragraph,
     Quote,
     Report,
@@ -354,7 +355,7 @@ class TreeReader:
                 line,
             )
         )
-        return [Text(label)] if same else [Text(f"{label} ({target})")]
+        return [NamedRef(label)] if same else [NamedRef(label), Text(f" ({target})")]
 
 
 def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 # --- inline nodes -----------------------------------------------------------------
@@ -59,7 +60,41 @@ class TermRef:
     term: str
 
 
-Inline = Text | Code | LineBreak | Emphasis | Strong | Strikethrough | Link | TermRef
+@dataclass(frozen=True)
+class NamedRef:
+    """A resource the author named as if linking to it, with no usable address."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """A mention of a resource: links to its entry, and out to ``url`` when known.
+
+    ``anchor`` marks the post's first mention of it, the spot "Mentioned in" links to.
+    """
+
+    children: tuple[Inline, ...]
+    resource: str
+    url: str = ""
+    anchor: bool = False
+
+
+Inline = Text | Code | LineBreak | Emphasis | Strong | Strikethrough | Link | TermRef | NamedRef | ResourceRef
+
+
+def plain_text(nodes: Iterable[Inline]) -> str:
+    """The words of inline nodes as a reader sees them, markup aside."""
+    parts: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text | Code | TermRef | NamedRef):
+            parts.append(node.text)
+        elif isinstance(node, LineBreak):
+            parts.append(" ")
+        else:
+            parts.append(plain_text(node.children))
+    return "".join(parts)
+
 
 # --- block nodes ------------------------------------------------------------------
 
@@ -132,6 +167,7 @@ class ReportKind(enum.Enum):
     TEMPLATE = "template"
     SIZE = "size"
     EMPTY = "empty"
+    RESOURCE = "resource"
 
 
 @dataclass(frozen=True)
@@ -171,6 +207,7 @@ class Post:
     description: str = ""
     reports: tuple[Report, ...] = ()
     key_terms: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

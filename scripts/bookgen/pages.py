@@ -17,12 +17,23 @@ from .render import (
     front_matter,
     render_blocks,
     render_inlines,
+    role_text,
+)
+from .resources import (
+    UNCURATED,
+    UNCURATED_TITLE,
+    Catalog,
+    Citation,
+    ResourceEntry,
+    citation_label,
+    entry_label,
 )
 
 POSTS_DIR = "posts"
 LANDING = "landing.md"
 BOOK_METADATA = "book.json"
 GLOSSARY_DOC = "glossary"
+RESOURCES_DIR = "resources"
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
@@ -48,7 +59,8 @@ def post_meta_line(post: Post) -> str:
     return " · ".join(pieces)
 
 
-def render_post_page(post: Post, source_dir: str) -> str:
+def render_post_page(post: Post, source_dir: str, catalog: Mapping[str, ResourceEntry] | None = None) -> str:
+    catalog = catalog or {}
     fields: dict[str, object] = {}
     description = summary_sentence(post)
     if description:
@@ -62,6 +74,11 @@ def render_post_page(post: Post, source_dir: str) -> str:
     if post.lead:
         sections.append(directive("container", "lead", body=render_inlines(post.lead)))
     sections.append(render_blocks(post.body))
+    if post.resources:
+        cited = "\n".join(
+            f"- {{ref}}`{role_text(catalog[r].title)} <{entry_label(r)}>`" for r in post.resources
+        )
+        sections.extend(["## Resources in this post", cited])
     if post.key_terms:
         terms = ", ".join(f"{{term}}`{term}`" for term in post.key_terms)
         sections.extend(["## Key terms", directive("container", "key-terms", body=terms)])
@@ -135,7 +152,7 @@ def render_glossary_page(glossary: Glossary, usage: Mapping[str, Sequence[Mentio
         if entry.see:
             body.append("*See also:* " + ", ".join(f"{{term}}`{term}`" for term in entry.see))
         uses = [
-            f"- {{ref}}`{_role_text(posts[m.post].title)} <{term_label(posts[m.post].slug, entry.term)}>`: "
+            f"- {{ref}}`{role_text(posts[m.post].title)} <{term_label(posts[m.post].slug, entry.term)}>`: "
             f"“{escape_text(m.sentence)}”"
             for m in usage.get(entry.term, ())
         ]
@@ -149,23 +166,91 @@ def render_glossary_page(glossary: Glossary, usage: Mapping[str, Sequence[Mentio
     return "\n\n".join(sections) + "\n"
 
 
-def _role_text(text: str) -> str:
-    """Text inside a role's backticks, where a backslash is literal and ``<`` starts a target."""
-    return " ".join(text.replace("`", "'").replace("<", "‹").replace(">", "›").split())
+def render_resource_pages(
+    catalog: Catalog, citations: Mapping[str, Sequence[Citation]], book: Book
+) -> dict[str, str]:
+    """One page per category, one for what is not yet curated, and an overview."""
+    posts = {post.source: post for post in book.posts}
+    categories = [*catalog.categories, (UNCURATED, UNCURATED_TITLE)]
+    pages: dict[str, str] = {}
+    overview: list[str] = []
+    for key, title in categories:
+        entries = sorted((e for e in catalog.entries if e.category == key), key=lambda e: e.title.casefold())
+        if not entries:
+            continue
+        intro = (
+            "Cited in the posts but not yet in `content/resources.yaml`: add them there to give each a "
+            "category and a note."
+            if key == UNCURATED
+            else f"{len(entries)} resources cited in the posts."
+        )
+        body = [
+            "% " + GENERATED_NOTE.format(source="content/resources.yaml and the posts"),
+            f"# {escape_text(title, line_start=True)}",
+            intro,
+        ]
+        body.extend(_resource_entry(entry, citations.get(entry.id, ()), posts) for entry in entries)
+        pages[f"{RESOURCES_DIR}/{key}.md"] = "\n\n".join(body) + "\n"
+        overview.append(f"- {{doc}}`{role_text(title)} <{key}>` ({len(entries)})")
+    toctree = directive(
+        "toctree",
+        options={"hidden": ""},
+        body="\n".join(k for k, _ in categories if f"{RESOURCES_DIR}/{k}.md" in pages),
+    )
+    pages[f"{RESOURCES_DIR}/index.md"] = (
+        "\n\n".join(
+            [
+                "% " + GENERATED_NOTE.format(source="content/resources.yaml and the posts"),
+                "# Resources",
+                "Courses, talks, articles, tools and sites the posts cite. Each entry links out, notes "
+                "what it is, and lists the posts that mention it.",
+                toctree,
+                "\n".join(overview),
+            ]
+        )
+        + "\n"
+    )
+    return pages
+
+
+def _resource_entry(entry: ResourceEntry, citations: Sequence[Citation], posts: Mapping[str, Post]) -> str:
+    lines = [f"({entry_label(entry.id)})=", f"## {escape_text(entry.title, line_start=True)}"]
+    if entry.url:
+        lines.append(f"[{escape_text(entry.url)}](<{entry.url}>)")
+    else:
+        lines.append("*Named in the posts without an address.*")
+    if entry.note:
+        lines.append(escape_text(entry.note, line_start=True))
+    if entry.terms:
+        lines.append("*Related terms:* " + ", ".join(f"{{term}}`{term}`" for term in entry.terms))
+    mentioned = [
+        f"- {{ref}}`{role_text(posts[c.post].title)} <{citation_label(posts[c.post].slug, entry.id)}>`: "
+        f"“{escape_text(c.sentence)}”"
+        for c in citations
+    ]
+    if mentioned:
+        lines.append("*Mentioned in:*\n\n" + "\n".join(mentioned))
+    return "\n\n".join(lines[:1]) + "\n" + "\n\n".join(lines[1:])
 
 
 def render_book(
     book: Book,
     source_dir: str,
     docs_prefix: str,
+    *,
     glossary: Glossary | None = None,
     usage: Mapping[str, Sequence[Mention]] | None = None,
+    catalog: Catalog | None = None,
+    citations: Mapping[str, Sequence[Citation]] | None = None,
 ) -> dict[str, str]:
     """Every generated file of the book, by path relative to the output folder."""
-    reference = [GLOSSARY_DOC] if glossary is not None else []
+    reference = [GLOSSARY_DOC] * (glossary is not None) + [f"{RESOURCES_DIR}/index"] * (catalog is not None)
     files = {LANDING: render_landing(book, docs_prefix, reference), BOOK_METADATA: render_book_metadata(book)}
     if glossary is not None:
         files[f"{GLOSSARY_DOC}.md"] = render_glossary_page(glossary, usage or {}, book)
+    if catalog is not None:
+        files.update(render_resource_pages(catalog, citations or {}, book))
+    entries = catalog.by_id() if catalog is not None else {}
     for post in book.posts:
-        files[f"{post_docname(post)}.md"] = render_post_page(post, source_dir)
+        files[f"{post_docname(post)}.md"] = render_post_page(post, source_dir, entries)
     return files

@@ -14,12 +14,10 @@ from .decode import decode_post
 from .markdown import MARKDOWN, read_markdown
 from .model import (
     Block,
-    Code,
     CodeBlock,
     EmptySection,
     Heading,
     Inline,
-    LineBreak,
     ListBlock,
     Paragraph,
     Post,
@@ -28,9 +26,9 @@ from .model import (
     ReportKind,
     Shape,
     Table,
-    TermRef,
     Text,
     ThematicBreak,
+    plain_text,
 )
 from .plaintext import read_plain_text
 
@@ -177,18 +175,6 @@ def tidy_structure(blocks: list[Block], source: str, reports: list[Report]) -> t
 
 
 # --- text and words ---------------------------------------------------------------
-
-
-def plain_text(nodes: Iterable[Inline]) -> str:
-    return "".join(_inline_text(node) for node in nodes)
-
-
-def _inline_text(node: Inline) -> str:
-    if isinstance(node, Text | Code | TermRef):
-        return node.text
-    if isinstance(node, LineBreak):
-        return " "
-    return plain_text(node.children)
 
 
 def block_texts(blocks: Iterable[Block]) -> Iterator[str]:

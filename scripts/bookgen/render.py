@@ -25,15 +25,19 @@ from .model import (
     LineBreak,
     Link,
     ListBlock,
+    NamedRef,
     Paragraph,
     Quote,
+    ResourceRef,
     Strikethrough,
     Strong,
     Table,
     TermRef,
     Text,
     ThematicBreak,
+    plain_text,
 )
+from .resources import entry_label
 
 # Escaped wherever they stand: they open inline markup (emphasis, code, links, roles,
 # substitutions, HTML, entities, math, tables) in MyST.
@@ -91,6 +95,11 @@ def _longest_run(text: str, char: str) -> int:
     return longest
 
 
+def role_text(text: str) -> str:
+    """Text inside a role's backticks, where a backslash is literal and ``<`` starts a target."""
+    return " ".join(text.replace("`", "'").replace("<", "‹").replace(">", "›").split())
+
+
 def link_target(url: str) -> str:
     """A URL safe inside ``<...>``: no spaces, angle brackets or line ends."""
     return quote(url, safe="!#$%&'()*+,-./:;=?@[]~_")
@@ -115,6 +124,13 @@ def _render_inline(node: Inline, line_start: bool) -> str:
         return code_span(node.text)
     if isinstance(node, LineBreak):
         return "\\\n"
+    if isinstance(node, NamedRef):
+        return escape_text(node.text, line_start)
+    if isinstance(node, ResourceRef):
+        # resref: the entry label is derived from the id on the Sphinx side.
+        role, label = ("resref", node.resource) if node.anchor else ("ref", entry_label(node.resource))
+        mention = f"{{{role}}}`{role_text(plain_text(node.children))} <{label}>`"
+        return mention + (f" [↗](<{link_target(node.url)}>)" if node.url else "")
     if isinstance(node, TermRef):
         # Glossary names and matched text hold no backticks or angle brackets.
         return f"{{gloss}}`{node.text} <{node.term}>`"

@@ -20,14 +20,13 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
-from sphinx.roles import XRefRole
-from sphinx.util.nodes import make_id, split_explicit_title
+from sphinx.util.nodes import split_explicit_title
 from sphinx.writers.html5 import HTML5Translator
 
 from .glossary import term_label
+from .sphinx_anchor import anchored_reference
 
 HTML_FORMATS = frozenset({"html"})
-_TERM_ROLE = XRefRole(innernodeclass=nodes.inline, warn_dangling=True)
 
 
 class gloss_mention(nodes.inline):
@@ -77,10 +76,8 @@ def gloss_role(  # noqa: PLR0917  (the docutils role signature)
     _, title, term = split_explicit_title(text)
     env: BuildEnvironment = inliner.document.settings.env
     label = term_label(PurePosixPath(env.docname).name, term)
-    anchor = nodes.target("", "", ids=[make_id(env, inliner.document, "", label)], names=[label])
-    inliner.document.note_explicit_target(anchor)
-    references, messages = _TERM_ROLE(
-        "std:term", rawtext, f"{title} <{term}>", lineno, inliner, options or {}, content or []
+    anchor, references, messages = anchored_reference(
+        "std:term", title=title, target=term, label=label, inliner=inliner, lineno=lineno, rawtext=rawtext
     )
     mention = gloss_mention("", "", *references, term=term.lower())
     return [anchor, mention], messages
