@@ -54,6 +54,7 @@ def build_book(
     tmp: Path,
     posts: Path,
     book_file: Path | None,
+    *,
     extra_args: Iterable[str] = (),
     glossary_file: Path | None = None,
     resources_file: Path | None = None,

@@ -201,7 +201,14 @@ def article_html(path: Path) -> str:
 
 
 def test_parallel_build_matches_serial(tmp_path: Path, built_book: BuiltBook) -> None:
-    parallel = build_book(tmp_path, POSTS, BOOK_FILE, ("-j", "2"), GLOSSARY_FILE, RESOURCES_FILE)
+    parallel = build_book(
+        tmp_path,
+        POSTS,
+        BOOK_FILE,
+        extra_args=("-j", "2"),
+        glossary_file=GLOSSARY_FILE,
+        resources_file=RESOURCES_FILE,
+    )
     assert parallel.warnings == "" and parallel.status == 0
     pages = [built_book.html / "index.html", *sorted((built_book.html / "generated").rglob("*.html"))]
     assert len(pages) == 14
