@@ -1,6 +1,7 @@
 # The book: raw posts + curated data -> scripts/convert.py -> docs/generated/ -> Sphinx -> _build/
 #   make html    build the online book into _build/html (sets up .venv on first use)
 #   make test    lint, then the whole test suite
+#   make pdf / make epub   the book on paper (_build/downloads/); make book: all three
 #   make linkcheck   check every external address; report in _build/linkcheck/report.md
 #   make system-deps   install the Debian packages for PDF and browser tests (root)
 # POSTS=some/dir builds a book of any folder of posts (parts by year, no book file).
@@ -21,18 +22,40 @@ SPHINXBUILD  := $(PY) -m sphinx -c . docs
 CONVERT      := $(PY) scripts/convert.py --posts $(POSTS) --out $(GENERATED) \
                 $(if $(BOOK),--book $(BOOK)) $(if $(GLOSSARY),--glossary $(GLOSSARY)) \
                 $(if $(RESOURCES),--resources $(RESOURCES))
-# Debian packages: Chromium for browser tests, fonts for screenshots.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core
+DOWNLOADS    := $(BUILDDIR)/extra/downloads
+# Debian packages: Chromium for browser tests; TeX Live (XeLaTeX, latexmk, xindy for the
+# index) and the FreeFont family for the PDF; epubcheck for the EPUB; poppler for tests.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core \
+	texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk xindy fonts-freefont-otf \
+	epubcheck default-jre-headless poppler-utils
 
-.PHONY: html linkcheck convert check-generated test lint format system-deps clean
+.PHONY: html pdf epub book linkcheck convert check-generated test lint format system-deps clean
 
 html: convert
-	$(SPHINXBUILD) -b html $(BUILDDIR)/html $(SPHINXOPTS)
+	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees/html $(BUILDDIR)/html $(SPHINXOPTS)
 	@echo "The book is in $(BUILDDIR)/html/index.html"
+
+# The PDF and EPUB land in _build/extra/downloads/; the next `make html` publishes and links them.
+pdf: convert
+	@command -v latexmk >/dev/null && command -v xelatex >/dev/null || \
+	  { echo "make pdf needs TeX: run 'sudo make system-deps' (texlive-xetex, latexmk, xindy, ...)"; exit 1; }
+	$(SPHINXBUILD) -b latex -d $(BUILDDIR)/doctrees/latex $(BUILDDIR)/latex $(SPHINXOPTS)
+	$(MAKE) -C $(BUILDDIR)/latex LATEXMKOPTS="-silent" all-pdf
+	@mkdir -p $(DOWNLOADS) && cp $(BUILDDIR)/latex/book.pdf $(DOWNLOADS)/
+	@echo "The PDF is in $(DOWNLOADS)/book.pdf"
+
+epub: convert
+	$(SPHINXBUILD) -b epub -d $(BUILDDIR)/doctrees/epub $(BUILDDIR)/epub $(SPHINXOPTS)
+	@if command -v epubcheck >/dev/null && command -v java >/dev/null; then \
+	  java -jar "$$(readlink -f "$$(command -v epubcheck)")" $(BUILDDIR)/epub/book.epub; fi
+	@mkdir -p $(DOWNLOADS) && cp $(BUILDDIR)/epub/book.epub $(DOWNLOADS)/
+	@echo "The EPUB is in $(DOWNLOADS)/book.epub"
+
+book: pdf epub html
 
 # Check every external address (posts and resources); report in _build/linkcheck/report.md.
 linkcheck: convert
-	-$(SPHINXBUILD) -b linkcheck $(BUILDDIR)/linkcheck -q
+	-$(SPHINXBUILD) -b linkcheck -d $(BUILDDIR)/doctrees/linkcheck $(BUILDDIR)/linkcheck -q
 	$(PY) scripts/linkcheck_report.py $(BUILDDIR)/linkcheck
 
 convert: $(VENV)/.installed

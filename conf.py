@@ -6,6 +6,7 @@ Sources live in ``docs/`` (hand-written pages) and ``docs/generated/`` (written 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ project = "Blog book"
 author = ""
 copyright = "the posts' authors"  # noqa: A001  (Sphinx's setting is named so)
 language = "en"
+version = release = "1.0"
 
 extensions = [
     "myst_parser",
@@ -51,9 +53,46 @@ html_theme_options = {
     "show_prev_next": True,
     "navigation_with_keys": True,
 }
-html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html"]}
+html_sidebars = {
+    "**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html", "downloads.html"]
+}
+templates_path = [str(ROOT / "docs" / "_templates")]
+# `make pdf` / `make epub` leave the files in _build/extra/downloads/; publish and link them.
+_extra = Path(os.environ.get("BOOK_EXTRA", ROOT / "_build" / "extra"))
+_downloads = sorted(p.name for p in (_extra / "downloads").glob("book.*")) if _extra.is_dir() else []
+html_extra_path = [str(_extra)] if _downloads else []
+html_context = {"book_downloads": _downloads}
 sd_card_legacy_separators = False
 
 # linkcheck: `make linkcheck` checks every address the posts and resources cite.
 linkcheck_timeout = 15
 linkcheck_retries = 2
+
+# PDF: XeLaTeX via latexmk (`make pdf`). Parts of the book are LaTeX parts, posts are
+# chapters; title and author come from the book file (bookgen.sphinx_book).
+latex_engine = "xelatex"
+latex_toplevel_sectioning = "part"
+latex_show_urls = "no"
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    "releasename": "Edition",
+    "fontpkg": r"""
+\setmainfont{FreeSerif}
+\setsansfont{FreeSans}
+\setmonofont{FreeMono}
+""",
+    "preamble": r"""
+\usepackage{newunicodechar}
+\newunicodechar{↗}{\ensuremath{\nearrow}}
+""",
+}
+
+# EPUB 3 (`make epub`), checked with epubcheck.
+epub_basename = "book"
+epub_publisher = "Blog book project"
+epub_identifier = "ways-into-machine-learning"
+epub_uid = epub_identifier  # epubcheck wants the NCX uid to equal the identifier
+epub_scheme = "URN"
+epub_show_urls = "no"
+epub_exclude_files = ["search.html", "downloads/book.pdf", "downloads/book.epub"]

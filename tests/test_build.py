@@ -83,3 +83,18 @@ def test_any_folder_of_posts_builds_without_a_book_file(tmp_path: Path) -> None:
     parts = [c.get_text(strip=True) for c in captions.select("nav.bd-docs-nav .caption-text")]
     assert parts[:4] == ["Part I: 2019", "Part II: 2021", "Part III: 2023", "Part IV: Undated posts"]
     assert BOOK_FILE.exists()
+
+
+def test_online_book_links_the_pdf_and_epub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = tmp_path / "extra" / "downloads"
+    extra.mkdir(parents=True)
+    (extra / "book.pdf").write_bytes(b"%PDF-1.5 stand-in")
+    (extra / "book.epub").write_bytes(b"PK stand-in")
+    monkeypatch.setenv("BOOK_EXTRA", str(extra.parent))
+    built = build_book(tmp_path / "site", POSTS, BOOK_FILE)
+    assert built.warnings == ""
+    page = built.html / "generated" / "posts" / "hello-ml-world.html"
+    links = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(".book-downloads a")
+    assert [a.get_text() for a in links] == ["EPUB", "PDF"]
+    for link in links:
+        assert (page.parent / str(link["href"])).resolve().read_bytes().endswith(b"stand-in")

@@ -1,8 +1,12 @@
-"""Sphinx extension: the book's title and author line come from the converter.
+"""Sphinx extension: the book's identity and shape in every output format.
 
 ``scripts/convert.py`` writes ``generated/book.json`` next to the pages it generates;
 this reads it when the configuration is ready, so ``conf.py`` never hard-codes what
 the curated book file says and any source folder (tests, ``POSTS=``) builds alike.
+
+For LaTeX the landing page is reshaped into the book's spine: each captioned
+toctree (a part of the book) becomes a part, so posts become chapters, and the HTML-only
+landing content (cards, intro) is left to the title page.
 """
 
 from __future__ import annotations
@@ -11,10 +15,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
 BOOK_METADATA = Path("generated") / "book.json"
+PAPER_BUILDERS = frozenset({"latex"})
 
 
 def apply_book_metadata(app: Sphinx, config: Config) -> None:
@@ -25,8 +32,38 @@ def apply_book_metadata(app: Sphinx, config: Config) -> None:
     config.project = book.get("title") or config.project
     config.author = book.get("author") or config.author
     config.html_title = config.project
+    config.epub_title = config.project
+    config.epub_author = config.author
+    config.latex_documents = [(config.root_doc, "book.tex", config.project, config.author, "manual")]
+
+
+def parts_for_paper(app: Sphinx, doctree: nodes.document) -> None:
+    """LaTeX: the root page becomes one section per captioned toctree, in order."""
+    if app.builder.name not in PAPER_BUILDERS or app.env.docname != app.config.root_doc:
+        return
+    parts: list[nodes.section] = []
+    for number, toctree in enumerate(doctree.findall(addnodes.toctree), start=1):
+        caption = toctree.get("caption")
+        if not caption:
+            continue
+        # "Part II: Careers" in the sidebar; LaTeX numbers parts itself.
+        caption = caption.split(": ", 1)[1] if caption.startswith("Part ") and ": " in caption else caption
+        wrapper = toctree.parent if isinstance(toctree.parent, nodes.compound) else toctree
+        section = nodes.section("", nodes.title(caption, caption), ids=[f"book-part-{number}"])
+        section += wrapper.deepcopy()
+        parts.append(section)
+    title_section = next(iter(doctree.findall(nodes.section)), None)
+    if parts and title_section is not None:
+        # The LaTeX writer takes the root page's first title for the book's title page
+        # and typesets the sections under it, so the parts go under that title.
+        title = title_section[0] if isinstance(title_section[0], nodes.title) else nodes.title("", "")
+        title_section.children = []
+        title_section += title
+        title_section.extend(parts)
+        doctree.children = [title_section]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", apply_book_metadata)
-    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("doctree-read", parts_for_paper)
+    return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}
