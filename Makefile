@@ -29,7 +29,7 @@ SYSTEM_PACKAGES := chromium fonts-dejavu-core \
 	texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk xindy fonts-freefont-otf \
 	epubcheck default-jre-headless poppler-utils
 
-.PHONY: html pdf epub book linkcheck convert check-generated test lint format system-deps clean
+.PHONY: html pdf epub book serve linkcheck convert check-generated test lint format system-deps clean
 
 html: convert
 	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees/html $(BUILDDIR)/html $(SPHINXOPTS)
@@ -88,3 +88,9 @@ system-deps:
 
 clean:
 	rm -rf $(BUILDDIR) $(GENERATED)
+
+# Live preview on http://127.0.0.1:8000: re-converts and rebuilds when posts, curated
+# data or pages change.
+serve: $(VENV)/.installed
+	$(VENV)/bin/sphinx-autobuild -c . docs $(BUILDDIR)/html --host 127.0.0.1 --port 8000 \
+	  --watch content --watch scripts --ignore "*/generated/*" --pre-build "$(CONVERT) -q"

@@ -26,7 +26,25 @@ extensions = [
     "bookgen.sphinx_book",
     "bookgen.sphinx_glossary",
     "bookgen.sphinx_resources",
+    "sphinx_sitemap",
+    "sphinxext.opengraph",
+    "notfound.extension",
 ]
+
+# Where the book is published: absolute links in the feed, sitemap, OpenGraph and 404
+# page. Read the Docs sets its own; elsewhere set BOOK_URL.
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL") or os.environ.get(
+    "BOOK_URL", "http://127.0.0.1:8000/"
+)
+sitemap_url_scheme = "{link}"
+ogp_site_url = html_baseurl
+ogp_enable_meta_description = True
+notfound_urls_prefix = "/"
+notfound_context = {
+    "title": "Page not found",
+    "body": "<h1>Page not found</h1><p>This page is not in the book. Try the search, or start "
+    "from the <a href='/index.html'>contents</a>.</p>",
+}
 
 root_doc = "index"
 exclude_patterns = ["generated/landing.md", "generated/.manifest.json"]
@@ -43,6 +61,7 @@ smartquotes = False
 html_theme = "sphinx_book_theme"
 html_static_path = [str(ROOT / "docs" / "_static")]
 html_css_files = ["book.css"]
+html_search_scorer = str(ROOT / "docs" / "_static" / "scorer.js")
 html_theme_options = {
     "show_navbar_depth": 1,
     "show_toc_level": 2,
@@ -54,7 +73,7 @@ html_theme_options = {
     "navigation_with_keys": True,
 }
 html_sidebars = {
-    "**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html", "downloads.html"]
+    "**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html", "book-links.html"]
 }
 templates_path = [str(ROOT / "docs" / "_templates")]
 # `make pdf` / `make epub` leave the files in _build/extra/downloads/; publish and link them.

@@ -34,6 +34,8 @@ LANDING = "landing.md"
 BOOK_METADATA = "book.json"
 GLOSSARY_DOC = "glossary"
 RESOURCES_DIR = "resources"
+TAGS_DOC = "tags"
+ARCHIVE_DOC = "archive"
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
@@ -128,10 +130,55 @@ def _card(post: Post, docs_prefix: str) -> str:
     )
 
 
-def render_book_metadata(book: Book) -> str:
-    """What ``conf.py`` needs from the book file: title and author line."""
-    data: Mapping[str, object] = {"title": book.title, "author": book.author}
+def render_book_metadata(book: Book, docs_prefix: str) -> str:
+    """What the Sphinx side needs: title, author line, and each post for the feed."""
+    posts = [
+        {
+            "docname": f"{docs_prefix}/{post_docname(post)}",
+            "title": post.title,
+            "date": post.date.isoformat() if post.date else None,
+            "summary": summary_sentence(post),
+            "tags": list(post.tags),
+        }
+        for post in book.posts
+    ]
+    data: Mapping[str, object] = {"title": book.title, "author": book.author, "posts": posts}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_tags_page(book: Book) -> str:
+    """Each tag with its posts; posts without tags are listed too, so none is missing."""
+    tags: dict[str, list[Post]] = {}
+    for post in book.posts:
+        for tag in post.tags or ("Untagged",):
+            tags.setdefault(tag, []).append(post)
+    sections = ["% " + GENERATED_NOTE.format(source="the posts' front matter"), "# Tags"]
+    for tag in sorted(tags, key=lambda t: (t == "Untagged", t.casefold())):
+        sections.append(f"## {escape_text(tag, line_start=True)}")
+        sections.append("\n".join(f"- {_post_link(post)}" for post in tags[tag]))
+    return "\n\n".join(sections) + "\n"
+
+
+def render_archive_page(book: Book) -> str:
+    """Posts by year and month, newest first; undated posts last."""
+    dated = sorted((p for p in book.posts if p.date), key=lambda p: (p.date, p.source), reverse=True)
+    sections = ["% " + GENERATED_NOTE.format(source="the posts' dates"), "# Archive"]
+    years: dict[int, list[Post]] = {}
+    for post in dated:
+        assert post.date is not None
+        years.setdefault(post.date.year, []).append(post)
+    for year, posts in years.items():
+        sections.append(f"## {year}")
+        sections.append("\n".join(f"- {format_date(post)}: {_post_link(post)}" for post in posts))
+    undated = [p for p in book.posts if not p.date]
+    if undated:
+        sections.extend(["## Undated", "\n".join(f"- {_post_link(post)}" for post in undated)])
+    return "\n\n".join(sections) + "\n"
+
+
+def _post_link(post: Post) -> str:
+    """A link to a post from a page in the generated folder."""
+    return f"{{doc}}`{role_text(post.title)} <{post_docname(post)}>`"
 
 
 def render_glossary_page(glossary: Glossary, usage: Mapping[str, Sequence[Mention]], book: Book) -> str:
@@ -245,7 +292,13 @@ def render_book(
 ) -> dict[str, str]:
     """Every generated file of the book, by path relative to the output folder."""
     reference = [GLOSSARY_DOC] * (glossary is not None) + [f"{RESOURCES_DIR}/index"] * (catalog is not None)
-    files = {LANDING: render_landing(book, docs_prefix, reference), BOOK_METADATA: render_book_metadata(book)}
+    reference += [TAGS_DOC, ARCHIVE_DOC]
+    files = {
+        LANDING: render_landing(book, docs_prefix, reference),
+        BOOK_METADATA: render_book_metadata(book, docs_prefix),
+        f"{TAGS_DOC}.md": render_tags_page(book),
+        f"{ARCHIVE_DOC}.md": render_archive_page(book),
+    }
     if glossary is not None:
         files[f"{GLOSSARY_DOC}.md"] = render_glossary_page(glossary, usage or {}, book)
     if catalog is not None:

@@ -20,6 +20,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from .feed import atom_feed
+
 BOOK_METADATA = Path("generated") / "book.json"
 PAPER_BUILDERS = frozenset({"latex"})
 
@@ -63,7 +65,20 @@ def parts_for_paper(app: Sphinx, doctree: nodes.document) -> None:
         doctree.children = [title_section]
 
 
+def write_feed(app: Sphinx, exception: Exception | None) -> None:
+    """HTML: an Atom feed of the posts at ``feed.xml``, with absolute links."""
+    path = Path(app.srcdir) / BOOK_METADATA
+    if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
+        return
+    if not path.exists():
+        return
+    book = json.loads(path.read_text(encoding="utf-8"))
+    base_url = app.config.html_baseurl or "http://127.0.0.1:8000/"
+    (Path(app.outdir) / "feed.xml").write_text(atom_feed(book, base_url.rstrip("/") + "/"), encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", apply_book_metadata)
+    app.connect("build-finished", write_feed)
     app.connect("doctree-read", parts_for_paper)
     return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}

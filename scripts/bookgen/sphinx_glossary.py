@@ -10,7 +10,8 @@ script, no network, and safe with parallel builds (definitions live in a domain)
 from __future__ import annotations
 
 from collections.abc import Set
-from pathlib import PurePosixPath
+import json
+from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -123,6 +124,19 @@ def _unsupported(translator: Any, node: Node) -> None:
     raise nodes.SkipNode
 
 
+def write_term_list(app: Sphinx, exception: Exception | None) -> None:
+    """HTML: the glossary's terms for the search scorer, which ranks their entry first."""
+    if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
+        return
+    domain = app.env.domains[GlossaryDomain.name]
+    assert isinstance(domain, GlossaryDomain)
+    docs = sorted({docname for docname, _ in domain.definitions.values()})
+    data = {"terms": sorted(domain.definitions), "docs": docs}
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / "glossary-terms.js").write_text(f"var BOOK_GLOSSARY = {json.dumps(data)};\n", encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(GlossaryDomain)
     app.add_role("gloss", gloss_role)
@@ -139,4 +153,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", collect_definitions)
     app.connect("doctree-resolved", resolve_mentions)
     app.add_css_file("glossary.css")
+    app.add_js_file("glossary-terms.js")
+    app.connect("build-finished", write_term_list)
     return {"version": "0.1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
