@@ -61,6 +61,7 @@ smartquotes = False
 html_theme = "sphinx_book_theme"
 html_static_path = [str(ROOT / "docs" / "_static")]
 html_css_files = ["book.css"]
+html_js_files = ["a11y.js"]
 html_search_scorer = str(ROOT / "docs" / "_static" / "scorer.js")
 html_theme_options = {
     "show_navbar_depth": 1,
@@ -80,7 +81,8 @@ templates_path = [str(ROOT / "docs" / "_templates")]
 _extra = Path(os.environ.get("BOOK_EXTRA", ROOT / "_build" / "extra"))
 _downloads = sorted(p.name for p in (_extra / "downloads").glob("book.*")) if _extra.is_dir() else []
 html_extra_path = [str(_extra)] if _downloads else []
-html_context = {"book_downloads": _downloads}
+html_context = {"book_downloads": _downloads, "default_mode": "auto"}
+html_favicon = str(ROOT / "docs" / "_static" / "favicon.svg")
 sd_card_legacy_separators = False
 
 # linkcheck: `make linkcheck` checks every address the posts and resources cite.

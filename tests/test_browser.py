@@ -1,17 +1,53 @@
-"""In a real browser (Debian's Chromium via Playwright): what a reader sees and does."""
+"""In a real browser (Debian's Chromium via Playwright), against the built book served on
+127.0.0.1: what a reader sees and does. Screenshots land in _build/screenshots/."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import BuiltBook, need
+from tests.conftest import ROOT, BuiltBook, need
 
 CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+POST_PAGES = sorted(
+    f"generated/posts/{slug}.html"
+    for slug in (
+        "hello-ml-world",
+        "week-4-my-interest-in-machine-learning",
+        "musings-on-machine-learning-engineering",
+        "some-random-thoughts-on-ml",
+        "what-have-i-been-upto-in-2020",
+    )
+)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def serve(folder: Path) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=folder)
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def site(built_book: BuiltBook) -> Iterator[str]:
+    yield from serve(built_book.html)
 
 
 @pytest.fixture(scope="module")
@@ -36,17 +72,22 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-def open_post(browser: Any, built_book: BuiltBook, slug: str) -> Any:
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto((built_book.html / "generated" / "posts" / f"{slug}.html").as_uri())
-    page.errors = errors
+def open_page(browser: Any, url: str, width: int = 1280, height: int = 900) -> Any:
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.problems = []
+    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
+    page.on(
+        "console", lambda msg: page.problems.append(f"console: {msg.text}") if msg.type == "error" else None
+    )
+    page.goto(url)
     return page
 
 
-def test_hovering_a_term_shows_its_definition(browser: Any, built_book: BuiltBook) -> None:
-    page = open_post(browser, built_book, "hello-ml-world")
+# --- glossary hover ---------------------------------------------------------------------
+
+
+def test_hovering_a_term_shows_its_definition(browser: Any, site: str) -> None:
+    page = open_page(browser, site + "generated/posts/hello-ml-world.html")
     mention = page.locator(".gloss").first
     tip = mention.locator(".gloss-tip")
     assert not tip.is_visible()
@@ -55,13 +96,168 @@ def test_hovering_a_term_shows_its_definition(browser: Any, built_book: BuiltBoo
     assert tip.inner_text().startswith("The practice of building software")
     page.mouse.move(0, 0)
     assert not tip.is_visible()
-    assert page.errors == []
+    assert page.problems == []
     page.close()
 
 
-def test_keyboard_focus_shows_the_definition(browser: Any, built_book: BuiltBook) -> None:
-    page = open_post(browser, built_book, "hello-ml-world")
+def test_keyboard_focus_shows_the_definition(browser: Any, site: str) -> None:
+    page = open_page(browser, site + "generated/posts/hello-ml-world.html")
     mention = page.locator(".gloss").first
     mention.locator("a").focus()
     assert mention.locator(".gloss-tip").is_visible()
     page.close()
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+def search(browser: Any, site: str, query: str, stock_ranking: bool = False) -> list[str]:
+    """Type the query into the search box as a reader does; the result titles in order.
+
+    ``stock_ranking``: hide the book's scorer (Sphinx embeds it in language_data.js),
+    so Sphinx ranks with its own.
+    """
+    page = open_page(browser, "about:blank")
+    if stock_ranking:
+
+        def without_book_scorer(route: Any) -> None:
+            response = route.fetch()
+            route.fulfill(response=response, body=response.text().replace("var Scorer =", "var bookScorer ="))
+
+        page.route("**/language_data.js", without_book_scorer)
+    page.goto(site + "index.html")
+    page.keyboard.press("Control+k")
+    box = page.locator("input[name=q]:visible").first
+    box.fill(query)
+    box.press("Enter")
+    page.wait_for_selector("#search-results ul.search li", timeout=15000)
+    titles: list[str] = page.locator("#search-results ul.search li > a").all_inner_texts()
+    snippets = page.locator("#search-results ul.search li p.context").count()
+    page.close()
+    assert snippets > 0 or len(titles) == 1, "results show a snippet of context"
+    return titles
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("kindle", "Week 4: My Interest in Machine Learning"),
+        ("lockdown", "What have I been upto in 2020?"),
+        ("ghosted", "Some random thoughts on ML"),
+        ("BowTiedHal", "Musings on Machine Learning Engineering"),
+        ("weaving", "Hello, ML World"),
+        ("quantization", "Glossary"),
+        ("Taylor series", "Glossary"),
+        ("Distill", "Articles and essays > Distill"),
+        ("RedwoodJS", "Tools and libraries > RedwoodJS"),
+        ("Grammarly", "Platforms and services > Grammarly"),
+    ],
+)
+def test_search_puts_the_right_page_first(browser: Any, site: str, query: str, first: str) -> None:
+    assert search(browser, site, query)[0] == first
+
+
+def test_glossary_query_lists_the_entry_and_the_posts_using_it(browser: Any, site: str) -> None:
+    titles = search(browser, site, "Kubeflow")
+    assert titles[0] == "Glossary" and "What have I been upto in 2020?" in titles
+
+
+def test_scorer_beats_the_default_ranking(browser: Any, site: str) -> None:
+    """With Sphinx's own scorer the entry titled "Distill" is not first."""
+    stock = search(browser, site, "Distill", stock_ranking=True)
+    ours = search(browser, site, "Distill")
+    assert ours[0] == "Articles and essays > Distill"
+    assert stock[0] != ours[0] and stock.index(ours[0]) > 0
+
+
+# --- navigation -------------------------------------------------------------------------
+
+
+def test_next_links_walk_through_every_post(browser: Any, site: str) -> None:
+    page = open_page(browser, site + "index.html")
+    visited = []
+    for _ in range(40):
+        visited.append(page.url.removeprefix(site))
+        following = page.locator("a.right-next")
+        if following.count() == 0:
+            break
+        following.first.click()
+        page.wait_for_load_state()
+    page.close()
+    assert [p for p in visited if p in POST_PAGES] == [
+        "generated/posts/hello-ml-world.html",
+        "generated/posts/week-4-my-interest-in-machine-learning.html",
+        "generated/posts/musings-on-machine-learning-engineering.html",
+        "generated/posts/some-random-thoughts-on-ml.html",
+        "generated/posts/what-have-i-been-upto-in-2020.html",
+    ]
+
+
+def test_sidebar_reaches_every_post_and_marks_the_current_one(browser: Any, site: str) -> None:
+    for post in POST_PAGES:
+        page = open_page(browser, site + post)
+        nav = page.locator("nav.bd-docs-nav")
+        hrefs = nav.locator("a").evaluate_all("links => links.map(a => a.href)")
+        assert all(any(h.endswith(p) for h in hrefs) for p in POST_PAGES if p != post)
+        current = nav.locator("li.current.active > a")
+        assert current.count() == 1 and current.first.get_attribute("href") in ("#", "")
+        page.close()
+
+
+def test_no_console_errors_on_any_page(browser: Any, site: str, built_book: BuiltBook) -> None:
+    pages = sorted(
+        p.relative_to(built_book.html).as_posix()
+        for p in built_book.html.rglob("*.html")
+        if not p.relative_to(built_book.html).parts[0].startswith("_")
+    )
+    assert len(pages) > 15
+    for name in pages:
+        page = open_page(browser, site + name)
+        page.wait_for_load_state("networkidle")
+        assert page.problems == [], (name, page.problems)
+        page.close()
+
+
+def test_keyboard_reaches_the_content(browser: Any, site: str) -> None:
+    page = open_page(browser, site + POST_PAGES[0])
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert "Skip to main content" in focused
+    page.close()
+
+
+# --- accessibility and looks ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize(
+    "name",
+    ["index.html", POST_PAGES[0], "generated/glossary.html", "generated/resources/tools.html"],
+)
+def test_no_serious_accessibility_violations(browser: Any, site: str, name: str, theme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_page(browser, site + name)
+    page.evaluate(
+        f"document.documentElement.dataset.theme = document.documentElement.dataset.mode = '{theme}'"
+    )
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}: {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    page.close()
+    assert serious == []
+
+
+@pytest.mark.parametrize(("label", "width", "height"), [("desktop", 1280, 900), ("mobile", 390, 844)])
+def test_screenshots_for_people(browser: Any, site: str, label: str, width: int, height: int) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name, file in [("landing", "index.html"), ("post", POST_PAGES[0])]:
+        page = open_page(browser, site + file, width, height)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{file} scrolls sideways at {width}px"
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=False)
+        page.close()
+        assert (SCREENSHOTS / f"{name}-{label}.png").stat().st_size > 10_000

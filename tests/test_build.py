@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,45 @@ def test_online_book_links_the_pdf_and_epub(tmp_path: Path, monkeypatch: pytest.
     assert [a.get_text() for a in links] == ["EPUB", "PDF", "Atom feed"]
     for link in links[:2]:
         assert (page.parent / str(link["href"])).resolve().read_bytes().endswith(b"stand-in")
+
+
+def test_feed_is_atom_with_an_entry_per_post(built_book: BuiltBook) -> None:
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(built_book.html / "feed.xml").getroot()
+    assert feed.tag == f"{atom}feed"
+    for required in ("title", "id", "updated"):
+        assert feed.find(f"{atom}{required}") is not None
+    entries = feed.findall(f"{atom}entry")
+    titles = {read_post(p.read_bytes(), p.name).title for p in POSTS.iterdir()}
+    assert {e.findtext(f"{atom}title") for e in entries} == titles
+    for entry in entries:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00Z", entry.findtext(f"{atom}updated") or "")
+        link = entry.find(f"{atom}link")
+        assert link is not None and str(link.get("href")).startswith("http")
+        local = built_book.html / str(link.get("href")).split("/", 3)[3]
+        assert local.exists()
+
+
+def test_every_internal_link_resolves(built_book: BuiltBook) -> None:
+    pages = [
+        p
+        for p in built_book.html.rglob("*.html")
+        if not p.relative_to(built_book.html).parts[0].startswith("_")
+    ]
+    checked = 0
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for a in soup.find_all("a", href=True):
+            href = str(a["href"])
+            if href.startswith(("http:", "https:", "mailto:", "javascript:")) or page.name == "404.html":
+                continue
+            target, _, anchor = href.partition("#")
+            path = (page.parent / target).resolve() if target else page
+            assert path.exists(), f"{page.name}: {href}"
+            if anchor and path.suffix == ".html":
+                ids = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find(id=anchor)
+                assert ids is not None, f"{page.name}: {href}"
+            checked += 1
+    assert checked > 500

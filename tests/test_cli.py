@@ -29,7 +29,7 @@ def test_second_run_rewrites_nothing_and_says_so(tmp_path: Path, capsys: pytest.
     capsys.readouterr()
     assert convert(tmp_path) == 0
     assert snapshot(tmp_path / "gen") == first
-    assert "nothing to write, all 7 files up to date" in capsys.readouterr().out
+    assert "nothing to write, all 9 files up to date" in capsys.readouterr().out
 
 
 def test_summary_line_per_post(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -211,7 +211,7 @@ def test_parallel_build_matches_serial(tmp_path: Path, built_book: BuiltBook) ->
     )
     assert parallel.warnings == "" and parallel.status == 0
     pages = [built_book.html / "index.html", *sorted((built_book.html / "generated").rglob("*.html"))]
-    assert len(pages) == 14
+    assert len(pages) == 16
     for page in pages:
         assert article_html(parallel.html / page.relative_to(built_book.html)) == article_html(page), (
             page.name

@@ -9,8 +9,8 @@ script, no network, and safe with parallel builds (definitions live in a domain)
 
 from __future__ import annotations
 
-from collections.abc import Set
 import json
+from collections.abc import Set
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
