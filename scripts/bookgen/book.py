@@ -10,8 +10,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import yaml
-
+from .curated import load_yaml
 from .model import Book, Part, Post, Report, ReportKind
 
 UNPLACED_PART_TITLE = "More posts"
@@ -39,12 +38,7 @@ class BookSpec:
 
 def parse_book_file(text: str, source: str) -> BookSpec:
     """Read and check a book file (YAML); raise ``BookFileError`` naming the bad entry."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        raise BookFileError(f"{where}: not valid YAML: {str(error).splitlines()[0]}") from None
+    data, _ = load_yaml(text, source, BookFileError)
     if not isinstance(data, Mapping):
         raise BookFileError(f"{source}: expected a mapping with title, author, intro and parts")
     title = _string(data, "title", source, required=True)

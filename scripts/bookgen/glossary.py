@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import yaml
 from slugify import slugify
 
+from .curated import load_yaml
 from .model import (
     Block,
     Book,
@@ -81,13 +82,7 @@ class Mention:
 
 def parse_glossary(text: str, source: str) -> Glossary:
     """Read and check the glossary file; raise ``GlossaryFileError`` naming the entry."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        raise GlossaryFileError(f"{where}: not valid YAML: {str(error).splitlines()[0]}") from None
+    data, root = load_yaml(text, source, GlossaryFileError)
     if not isinstance(data, Mapping) or not isinstance(data.get("terms"), list):
         raise GlossaryFileError(f"{source}: expected a mapping with a list of terms")
     lines = _entry_lines(root)

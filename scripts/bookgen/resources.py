@@ -13,10 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import yaml
 from slugify import slugify
 from url_normalize import url_normalize
 
+from .curated import load_yaml
 from .glossary import Glossary, PhraseMatcher, sentence_around
 from .model import (
     Block,
@@ -145,12 +145,7 @@ def citation_label(post_slug: str, resource: str) -> str:
 
 def parse_resources(text: str, source: str, glossary: Glossary | None = None) -> Catalog:
     """Read and check the resource file; raise ``ResourceFileError`` naming the entry."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        raise ResourceFileError(f"{where}: not valid YAML: {str(error).splitlines()[0]}") from None
+    data, _ = load_yaml(text, source, ResourceFileError)
     if not isinstance(data, Mapping) or not isinstance(data.get("resources"), list):
         raise ResourceFileError(f"{source}: expected a mapping with categories and a list of resources")
     categories = data.get("categories") or {}
