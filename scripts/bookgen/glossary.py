@@ -23,15 +23,12 @@ from .model import (
     Book,
     Emphasis,
     Inline,
-    ListBlock,
-    Paragraph,
     Post,
-    Quote,
     Strikethrough,
     Strong,
-    Table,
     TermRef,
     Text,
+    map_running_text,
     plain_text,
 )
 
@@ -263,18 +260,7 @@ class _Linker:
         return tuple(self.block(block) for block in blocks)
 
     def block(self, block: Block) -> Block:
-        if isinstance(block, Paragraph):
-            return Paragraph(self.paragraph(block.children))
-        if isinstance(block, ListBlock):
-            return dataclasses.replace(block, items=tuple(self.blocks(item) for item in block.items))
-        if isinstance(block, Quote):
-            return Quote(self.blocks(block.children))
-        if isinstance(block, Table):
-            return Table(
-                tuple(self.paragraph(cell) for cell in block.header),
-                tuple(tuple(self.paragraph(cell) for cell in row) for row in block.rows),
-            )
-        return block  # headings, code blocks: never linked
+        return map_running_text(block, self.paragraph, self.blocks)
 
     def paragraph(self, inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         text = plain_text(inlines)

@@ -6,9 +6,10 @@ repairs, word counts and rendering are written once and cannot disagree per shap
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 # --- inline nodes -----------------------------------------------------------------
@@ -228,3 +229,27 @@ class Book:
     @property
     def posts(self) -> tuple[Post, ...]:
         return tuple(post for part in self.parts for post in part.posts)
+
+
+def map_running_text(
+    block: Block,
+    inlines: Callable[[tuple[Inline, ...]], tuple[Inline, ...]],
+    blocks: Callable[[tuple[Block, ...]], tuple[Block, ...]],
+) -> Block:
+    """``block`` with ``inlines`` applied to its running text and ``blocks`` to nested blocks.
+
+    Running text is what transforms such as term linking may touch: paragraphs, list
+    items, quotes and table cells; headings and code are returned unchanged.
+    """
+    if isinstance(block, Paragraph):
+        return Paragraph(inlines(block.children))
+    if isinstance(block, ListBlock):
+        return dataclasses.replace(block, items=tuple(blocks(item) for item in block.items))
+    if isinstance(block, Quote):
+        return Quote(blocks(block.children))
+    if isinstance(block, Table):
+        return Table(
+            tuple(inlines(cell) for cell in block.header),
+            tuple(tuple(inlines(cell) for cell in row) for row in block.rows),
+        )
+    return block

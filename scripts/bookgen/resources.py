@@ -30,15 +30,14 @@ from .model import (
     NamedRef,
     Paragraph,
     Post,
-    Quote,
     Report,
     ReportKind,
     ResourceRef,
     Strikethrough,
     Strong,
-    Table,
     TermRef,
     Text,
+    map_running_text,
     plain_text,
 )
 
@@ -246,18 +245,7 @@ class _Finder:
         return tuple(out)
 
     def block(self, block: Block) -> Block:
-        if isinstance(block, Paragraph):
-            return Paragraph(self.inlines(block.children))
-        if isinstance(block, ListBlock):
-            return dataclasses.replace(block, items=tuple(self.blocks(item) for item in block.items))
-        if isinstance(block, Quote):
-            return Quote(self.blocks(block.children))
-        if isinstance(block, Table):
-            return Table(
-                tuple(self.inlines(c) for c in block.header),
-                tuple(tuple(self.inlines(c) for c in row) for row in block.rows),
-            )
-        return block
+        return map_running_text(block, self.inlines, self.blocks)
 
     def _link_item(self, item: tuple[Block, ...]) -> tuple[Block, ...]:
         """An item of a "Links" list that is only a name: the name is the citation."""
