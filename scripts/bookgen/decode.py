@@ -80,6 +80,8 @@ def _normalise_line_ends(text: str, source: str, reports: list[Report]) -> str:
 def _repair_mojibake(text: str, source: str, reports: list[Report]) -> str:
     lines = text.split("\n")
     for number, line in enumerate(lines, start=1):
+        if _plainly_intact(line):
+            continue
         fixed, explanation = ftfy.fix_and_explain(line, config=_FTFY)
         steps = [step for step, _ in explanation or []]
         fixed, stray = _drop_stray_a_circumflex(fixed)
@@ -96,6 +98,11 @@ def _repair_mojibake(text: str, source: str, reports: list[Report]) -> str:
                 )
             )
     return "\n".join(lines)
+
+
+def _plainly_intact(line: str) -> bool:
+    """Printable ASCII with no HTML entity: nothing ftfy or the stray-Â rule could change."""
+    return line.isascii() and line.isprintable() and "&" not in line
 
 
 def _drop_stray_a_circumflex(line: str) -> tuple[str, int]:

@@ -173,12 +173,6 @@ def _variants(form: str) -> tuple[str, str]:
     return form, _plural(form)
 
 
-def _pattern(form: str) -> str:
-    """The form as a pattern: its words joined by optional spaces or hyphens."""
-    words = [w for w in re.split(r"[\s\-]+", form) if w]
-    return r"[\s\-]*".join(re.escape(word) for word in words)
-
-
 class PhraseMatcher:
     """Finds phrases in plain text, longest first, on word boundaries, plurals included.
 
@@ -228,8 +222,41 @@ def term_matcher(glossary: Glossary) -> PhraseMatcher:
 
 
 def _alternation(forms: Iterable[str]) -> str:
-    ordered = sorted(set(forms), key=lambda f: (-len(f), f))
-    return r"(?<!\w)(?:" + "|".join(_pattern(f) for f in ordered) + r")(?!\w)"
+    """One pattern for all forms, shaped as a trie so each position is tried once.
+
+    A plain ``a|b|c`` alternation of a glossary's hundreds of forms is tried form by
+    form at every position of every post; sharing prefixes makes it linear. At each
+    branch the longer continuation is tried first, so the longest form wins.
+    """
+    trie: dict[str, dict] = {}
+    for form in set(forms):
+        node = trie
+        for atom in _atoms(form):
+            node = node.setdefault(atom, {})
+        node[""] = {}
+    return r"(?<!\w)(?:" + _trie_pattern(trie) + r")(?!\w)"
+
+
+_SEPARATOR = r"[\s\-]*"
+
+
+def _atoms(form: str) -> list[str]:
+    """The form as pattern atoms: escaped characters, one separator atom between words."""
+    words = [w for w in re.split(r"[\s\-]+", form) if w]
+    atoms: list[str] = []
+    for index, word in enumerate(words):
+        if index:
+            atoms.append(_SEPARATOR)
+        atoms.extend(re.escape(char) for char in word)
+    return atoms
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:
+    branches = [atom + _trie_pattern(child) for atom, child in sorted(node.items()) if atom]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 # --- linking first mentions -----------------------------------------------------------

@@ -75,6 +75,14 @@ def _strict_linkify(md: MarkdownIt) -> None:
     """Link only URLs with a scheme: "Netflix.Google" in prose is not a web address."""
     assert md.linkify is not None
     md.linkify.set({"fuzzy_link": False})
+    # linkify-it's own pretest also runs its (switched off) fuzzy-host pattern, the
+    # slowest step of a parse. Without fuzzy links a link needs a scheme ("x:"), "//" or
+    # an e-mail "@"; a pretest may answer yes too often, never no wrongly.
+    md.linkify.pretest = _may_hold_link
+
+
+def _may_hold_link(text: str) -> bool:
+    return ":" in text or "/" in text or "@" in text
 
 
 def _matching_paren(text: str, open_paren: int, end: int) -> int:
@@ -130,8 +138,14 @@ def _build_plain_inline() -> MarkdownIt:
     return md
 
 
+def _build_block_probe() -> MarkdownIt:
+    """Block structure only (no inline pass): enough to ask whether a text has headings."""
+    return MarkdownIt("commonmark").disable("inline")
+
+
 MARKDOWN = _build_markdown()
 PLAIN_INLINE = _build_plain_inline()
+BLOCK_PROBE = _build_block_probe()
 
 
 def _scheme(url: str) -> str:

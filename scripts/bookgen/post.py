@@ -11,7 +11,7 @@ from slugify import slugify
 
 from . import metadata
 from .decode import decode_post
-from .markdown import MARKDOWN, read_markdown
+from .markdown import BLOCK_PROBE, read_markdown
 from .model import (
     Block,
     CodeBlock,
@@ -50,7 +50,7 @@ def detect_shape(name: str, body: str, has_front_matter: bool) -> Shape:
     """Markdown when the file says so (suffix, front matter, headings); else plain text."""
     if has_front_matter or PurePath(name).suffix.lower() in MARKDOWN_SUFFIXES:
         return Shape.MARKDOWN
-    tokens = MARKDOWN.parse(body)
+    tokens = BLOCK_PROBE.parse(body)
     if any(token.type == "heading_open" for token in tokens):
         return Shape.MARKDOWN
     return Shape.PLAIN_TEXT

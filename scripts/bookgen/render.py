@@ -7,6 +7,7 @@ HTML. Only this module writes MyST syntax, so only it needs to get escaping righ
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable, Iterable
 from urllib.parse import quote
@@ -44,6 +45,7 @@ from .resources import entry_label
 _ALWAYS = frozenset("\\`*_{}[]<>&|~$")
 # Escaped at the start of a line, where they open blocks (headings, lists, quotes,
 # targets, comments, colon fences, setext underlines, block breaks).
+_ESCAPES = str.maketrans({char: "\\" + char for char in _ALWAYS})
 _LINE_START = frozenset("#+-=%:>(!^.")
 _FENCE_SAFE_INFO = LANGUAGE_CHARS
 
@@ -59,7 +61,7 @@ def escape_text(text: str, line_start: bool = False) -> str:
     harmless; leaving one character unescaped is not.
     """
     text = " ".join(text.split("\n"))
-    escaped = "".join("\\" + char if char in _ALWAYS else char for char in text)
+    escaped = text.translate(_ESCAPES)
     if line_start and escaped:
         if escaped[0] in _LINE_START:
             return "\\" + escaped
@@ -88,11 +90,7 @@ def code_span(text: str) -> str:
 
 
 def _longest_run(text: str, char: str) -> int:
-    longest = run = 0
-    for c in text:
-        run = run + 1 if c == char else 0
-        longest = max(longest, run)
-    return longest
+    return max(map(len, re.findall(re.escape(char) + "+", text)), default=0)
 
 
 def role_text(text: str) -> str:

@@ -9,6 +9,7 @@ curated" entry, so nothing the author pointed to is dropped.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -101,6 +102,7 @@ class Citation:
 # --- URLs -------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_url(url: str) -> str:
     """The URL to show and link: case, ports and escapes normalised, tracking removed."""
     normal = url_normalize(url.strip()) or url.strip()
@@ -212,17 +214,38 @@ def _read_entry(
 # --- finding citations in posts ---------------------------------------------------------
 
 
+class _Index:
+    """Lookups over the catalogue, built once per book and grown as uncurated finds come in.
+
+    Curated entries win: a later find never takes over a curated URL or name.
+    """
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.by_url: dict[str, ResourceEntry] = {}
+        self.by_name: dict[str, ResourceEntry] = {}
+        self.by_id = catalog.by_id()
+        self.found: dict[str, ResourceEntry] = {}
+        self.matcher = PhraseMatcher({n: e.id for e in catalog.entries for n in e.names})
+        for entry in catalog.entries:
+            self._add(entry)
+
+    def _add(self, entry: ResourceEntry) -> None:
+        if entry.url:
+            self.by_url.setdefault(url_key(entry.url), entry)
+        for name in (entry.title, *entry.names):
+            self.by_name.setdefault(name_key(name), entry)
+
+    def add_found(self, entry: ResourceEntry) -> ResourceEntry:
+        self.found[entry.id] = entry
+        self._add(entry)
+        return entry
+
+
 class _Finder:
     """Turns a post's citations into ``ResourceRef`` nodes, growing the uncurated list."""
 
-    def __init__(self, catalog: Catalog, found: dict[str, ResourceEntry], post: Post) -> None:
-        self.by_url = {url_key(e.url): e for e in (*catalog.entries, *found.values()) if e.url}
-        self.by_name = {
-            name_key(n): e for e in (*catalog.entries, *found.values()) for n in (e.title, *e.names)
-        }
-        self.by_id = catalog.by_id()
-        self.matcher = PhraseMatcher({n: e.id for e in catalog.entries for n in e.names})
-        self.found = found
+    def __init__(self, index: _Index, post: Post) -> None:
+        self.index = index
         self.post = post
         self.citations: dict[str, Citation] = {}
         self._context = ""
@@ -284,12 +307,12 @@ class _Finder:
     def _names_in(self, text: str, offset: int) -> list[Inline]:
         out: list[Inline] = []
         position = 0
-        for start, end, resource in self.matcher.find(text):
+        for start, end, resource in self.index.matcher.find(text):
             if resource in self.citations:
                 continue
             out.extend([Text(text[position:start])] if start > position else [])
             sentence = sentence_around(self._context, offset + start, offset + end)
-            out.append(self._cite(self.by_id[resource], (Text(text[start:end]),), sentence))
+            out.append(self._cite(self.index.by_id[resource], (Text(text[start:end]),), sentence))
             position = end
         if position < len(text):
             out.append(Text(text[position:]))
@@ -299,22 +322,22 @@ class _Finder:
 
     def _by_url(self, url: str, text: str) -> ResourceEntry:
         key = url_key(url)
-        if key not in self.by_url:
+        if key not in self.index.by_url:
             title = text if text.strip() and url_key(text) != key else key
             entry = ResourceEntry(
                 f"web-{slugify(key)[:60]}", " ".join(title.split()), UNCURATED, url=normalise_url(url)
             )
-            self.found[entry.id] = self.by_url[key] = entry
-        return self.by_url[key]
+            return self.index.add_found(entry)
+        return self.index.by_url[key]
 
     def _by_name(self, name: str) -> ResourceEntry:
         key = name_key(name)
-        if key not in self.by_name:
+        if key not in self.index.by_name:
             entry = ResourceEntry(
                 f"name-{slugify(name)[:60] or 'untitled'}", " ".join(name.split()), UNCURATED
             )
-            self.found[entry.id] = self.by_name[key] = entry
-        return self.by_name[key]
+            return self.index.add_found(entry)
+        return self.index.by_name[key]
 
     def _cite(self, entry: ResourceEntry, children: tuple[Inline, ...], sentence: str = "") -> ResourceRef:
         """The citation node; the post's first citation of ``entry`` is the anchored one."""
@@ -341,13 +364,13 @@ def _strip_refs(nodes: Sequence[Inline]) -> list[Inline]:
 def cite_resources(book: Book, catalog: Catalog) -> tuple[Book, Catalog, dict[str, list[Citation]]]:
     """Find every post's citations; return the book, the catalogue grown by uncurated
     finds, and each resource's citations in book order."""
-    found: dict[str, ResourceEntry] = {}
+    index = _Index(catalog)
     citations: dict[str, list[Citation]] = {}
     parts = []
     for part in book.parts:
         posts = []
         for post in part.posts:
-            finder = _Finder(catalog, found, post)
+            finder = _Finder(index, post)
             lead = finder.inlines(post.lead) if post.lead else ()
             body = finder.blocks(post.body)
             posts.append(dataclasses.replace(post, lead=lead, body=body, resources=tuple(finder.citations)))
@@ -355,7 +378,8 @@ def cite_resources(book: Book, catalog: Catalog) -> tuple[Book, Catalog, dict[st
                 citations.setdefault(citation.resource, []).append(citation)
         parts.append(dataclasses.replace(part, posts=tuple(posts)))
     grown = Catalog(
-        catalog.categories, catalog.entries + tuple(sorted(found.values(), key=lambda e: e.title.casefold()))
+        catalog.categories,
+        catalog.entries + tuple(sorted(index.found.values(), key=lambda e: e.title.casefold())),
     )
     return dataclasses.replace(book, parts=tuple(parts)), grown, citations
 
