@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .book import BookFileError, assemble_book, parse_book_file
-from .decode import BinaryFileError
+from .cache import PostCache, inputs_fingerprint, source_digest
+from .decode import BinaryFileError, check_not_binary
 from .glossary import Glossary, GlossaryFileError, Mention, candidate_terms, link_book, parse_glossary
 from .model import Book, Post, Report
-from .output import OutputError, sync_tree
+from .output import OutputError, sync_tree, tree_matches_manifest
 from .pages import post_docname, render_book
-from .post import post_texts, read_post, word_count
+from .post import post_texts, word_count
 from .resources import Citation, ResourceFileError, cite_resources, parse_resources, resource_reports
 
 EXIT_OK, EXIT_STALE, EXIT_ERROR = 0, 1, 2
@@ -38,21 +39,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--docs", type=Path, default=Path("docs"), help="Sphinx source folder holding --out")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if pages are stale")
     parser.add_argument("--strict", action="store_true", help="exit 1 if any post needed a repair")
+    parser.add_argument(
+        "--cache", type=Path, help="folder for parsed posts and the last run's fingerprint (speed only)"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
     return parser
 
 
-def print_glossary_report(glossary: Glossary, usage: dict[str, list[Mention]], book: Book) -> None:
+def print_glossary_report(
+    glossary: Glossary, usage: dict[str, list[Mention]], book: Book, console: Console
+) -> None:
     """For the curator: terms no post uses, and terms the posts use that are missing."""
     unused = [entry.term for entry in glossary.entries if not usage.get(entry.term)]
-    print(
+    console.out(
         f"glossary: {len(glossary.entries) - len(unused)} of {len(glossary.entries)} terms used in the posts"
     )
     for term in unused:
-        print(f"  glossary: unused term {term!r} (no post mentions it in running text)")
+        console.out(f"  glossary: unused term {term!r} (no post mentions it in running text)")
     texts = [text for post in book.posts for text in post_texts(post)]
     for name, count in candidate_terms(texts, glossary):
-        print(f"  glossary: candidate term {name!r} ({count} mention{'s' * (count != 1)})")
+        console.out(f"  glossary: candidate term {name!r} ({count} mention{'s' * (count != 1)})")
 
 
 def post_files(folder: Path) -> list[Path]:
@@ -60,20 +66,85 @@ def post_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
+class Console:
+    """What a run prints, kept so a no-op re-run can show the same report."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def out(self, line: str) -> None:
+        self.lines.append(line)
+        print(line)
+
+    def err(self, line: str) -> None:
+        self.lines.append(ERR_PREFIX + line)
+        print(line, file=sys.stderr)
+
+    @staticmethod
+    def replay(lines: Sequence[str]) -> None:
+        for line in lines:
+            if line.startswith(ERR_PREFIX):
+                print(line.removeprefix(ERR_PREFIX), file=sys.stderr)
+            else:
+                print(line)
+
+
+ERR_PREFIX = "\0err\0"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not args.posts.is_dir():
         print(f"convert: {args.posts}: no such folder of posts", file=sys.stderr)
         return EXIT_ERROR
+    files: list[tuple[str, bytes]] = []
     errors: list[str] = []
-    reports: list[Report] = []
-    posts: list[Post] = []
     for path in post_files(args.posts):
         try:
-            posts.append(read_post(path.read_bytes(), path.name))
-        except (BinaryFileError, OSError) as error:
-            errors.append(f"{error}" if isinstance(error, BinaryFileError) else f"{path.name}: {error}")
+            files.append((path.name, path.read_bytes()))
+        except OSError as error:
+            errors.append(f"{path.name}: {error}")
+    curated = [p for p in (args.book, args.glossary, args.resources) if p is not None]
+    try:
+        curated_files = [(f"curated:{p}", p.read_bytes()) for p in curated]
+    except OSError as error:
+        print(f"convert: {error}", file=sys.stderr)
+        return EXIT_ERROR
 
+    cache = PostCache(args.cache, source_digest())
+    settings = [f"{key}={value}" for key, value in sorted(vars(args).items()) if key != "cache"]
+    fingerprint = inputs_fingerprint(cache.code, [*settings, *errors], [*files, *curated_files])
+    last = cache.last_run(fingerprint)
+    if last is not None and tree_matches_manifest(args.out):
+        status, lines = last
+        Console.replay(lines)
+        print(f"converted {len(files)} posts: nothing to write, inputs unchanged since the last run")
+        return status
+    console = Console()
+    status = convert(args, files, errors, cache, console)
+    if not args.check:
+        cache.store_run(fingerprint, status, console.lines)
+    return status
+
+
+def convert(
+    args: argparse.Namespace,
+    files: list[tuple[str, bytes]],
+    errors: list[str],
+    cache: PostCache,
+    console: Console,
+) -> int:
+    """The run proper: parse (or load) every post, assemble, link, render, write."""
+    reports: list[Report] = []
+    posts: list[Post] = []
+    readable: list[tuple[str, bytes]] = []
+    for name, data in files:
+        try:
+            check_not_binary(data, name)
+            readable.append((name, data))
+        except BinaryFileError as error:
+            errors.append(str(error))
+    posts = cache.read_posts(readable)
     try:
         spec = parse_book_file(args.book.read_text(encoding="utf-8"), str(args.book)) if args.book else None
         book = assemble_book(spec, posts, args.posts.resolve().name.replace("-", " ").title(), str(args.book))
@@ -92,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if glossary is not None:
             book, usage = link_book(book, glossary)
         docs_prefix = os.path.relpath(args.out.resolve(), args.docs.resolve()).replace(os.sep, "/")
-        files = render_book(
+        pages = render_book(
             book,
             args.posts.as_posix(),
             docs_prefix,
@@ -101,9 +172,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             catalog=catalog,
             citations=citations,
         )
-        result = sync_tree(args.out, files, check=args.check)
+        result = sync_tree(args.out, pages, check=args.check)
     except (BookFileError, GlossaryFileError, ResourceFileError, OutputError, OSError) as error:
-        print(f"convert: {error}", file=sys.stderr)
+        console.err(f"convert: {error}")
         return EXIT_ERROR
 
     reports.extend(book.reports)
@@ -111,14 +182,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         reports.extend(post.reports)
         if not args.quiet:
             repairs = len(post.reports)
-            print(
+            console.out(
                 f"{post.source}: {post.shape.value}, {word_count(post)} words, "
                 f"{repairs} report{'s' * (repairs != 1)} -> {post_docname(post)}.md"
             )
     for line in [*map(str, reports), *errors]:
-        print(f"  {line}")
+        console.out(f"  {line}")
     if args.report and glossary is not None:
-        print_glossary_report(glossary, usage, book)
+        print_glossary_report(glossary, usage, book, console)
 
     verb = "would write" if args.check else "wrote"
     if result.stale:
@@ -132,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check and result.stale:
         return EXIT_STALE
     if args.strict and (reports or errors):
-        print(f"convert: --strict: {len(reports) + len(errors)} report(s)", file=sys.stderr)
+        console.err(f"convert: --strict: {len(reports) + len(errors)} report(s)")
         return EXIT_STALE
     return EXIT_OK
 

@@ -33,12 +33,17 @@ class DecodedText:
     reports: tuple[Report, ...]
 
 
-def decode_post(data: bytes, source: str) -> DecodedText:
-    """Decode a post's bytes to text with ``\\n`` line ends and mojibake repaired."""
-    reports: list[Report] = []
+def check_not_binary(data: bytes, source: str) -> None:
+    """Raise ``BinaryFileError`` (naming file and line) for a file with a NUL byte."""
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise BinaryFileError(f"{source}:{line}: binary file (NUL byte), not a post")
+
+
+def decode_post(data: bytes, source: str) -> DecodedText:
+    """Decode a post's bytes to text with ``\\n`` line ends and mojibake repaired."""
+    reports: list[Report] = []
+    check_not_binary(data, source)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         reports.append(Report(source, ReportKind.ENCODING, "UTF-8 byte order mark removed", 1))

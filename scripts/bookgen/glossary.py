@@ -190,19 +190,21 @@ class PhraseMatcher:
                 self._value_of[_key(variant)] = value
                 exactly = phrase in exact_phrases or is_abbreviation(phrase)
                 (sensitive if exactly else insensitive).append(variant)
-        self._patterns = [
-            re.compile(_alternation(sensitive)) if sensitive else None,
-            re.compile(_alternation(insensitive), re.IGNORECASE) if insensitive else None,
-        ]
+        # Case-blind matching runs on the lowered text with lowered forms: several times
+        # faster than re.IGNORECASE. A text whose length changes when lowered falls back.
+        self._sensitive = re.compile(_alternation(sensitive)) if sensitive else None
+        self._lowered = re.compile(_alternation(f.lower() for f in insensitive)) if insensitive else None
+        self._ignorecase = re.compile(_alternation(insensitive), re.IGNORECASE) if insensitive else None
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Non-overlapping ``(start, end, value)`` matches, leftmost and longest first."""
-        found = [
-            (match.start(), match.end())
-            for pattern in self._patterns
-            if pattern is not None
-            for match in pattern.finditer(text)
-        ]
+        found = [(m.start(), m.end()) for m in self._sensitive.finditer(text)] if self._sensitive else []
+        if self._lowered is not None and self._ignorecase is not None:
+            lowered = text.lower()
+            if len(lowered) == len(text):
+                found += [(m.start(), m.end()) for m in self._lowered.finditer(lowered)]
+            else:
+                found += [(m.start(), m.end()) for m in self._ignorecase.finditer(text)]
         found.sort(key=lambda span: (span[0], span[0] - span[1]))
         chosen: list[tuple[int, int, str]] = []
         for start, end in found:
@@ -228,7 +230,7 @@ def _alternation(forms: Iterable[str]) -> str:
     form at every position of every post; sharing prefixes makes it linear. At each
     branch the longer continuation is tried first, so the longest form wins.
     """
-    trie: dict[str, dict] = {}
+    trie: _Trie = {}
     for form in set(forms):
         node = trie
         for atom in _atoms(form):
@@ -237,6 +239,7 @@ def _alternation(forms: Iterable[str]) -> str:
     return r"(?<!\w)(?:" + _trie_pattern(trie) + r")(?!\w)"
 
 
+_Trie = dict[str, "_Trie"]
 _SEPARATOR = r"[\s\-]*"
 
 
@@ -251,7 +254,7 @@ def _atoms(form: str) -> list[str]:
     return atoms
 
 
-def _trie_pattern(node: dict[str, dict]) -> str:
+def _trie_pattern(node: _Trie) -> str:
     branches = [atom + _trie_pattern(child) for atom, child in sorted(node.items()) if atom]
     if not branches:
         return ""

@@ -76,13 +76,14 @@ def _strict_linkify(md: MarkdownIt) -> None:
     assert md.linkify is not None
     md.linkify.set({"fuzzy_link": False})
     # linkify-it's own pretest also runs its (switched off) fuzzy-host pattern, the
-    # slowest step of a parse. Without fuzzy links a link needs a scheme ("x:"), "//" or
-    # an e-mail "@"; a pretest may answer yes too often, never no wrongly.
+    # slowest step of a parse. Without fuzzy links a link is a scheme with "//"
+    # (http, https, ftp, or scheme-relative) or an e-mail address with its "@"
+    # (mailto: included); a pretest may answer yes too often, never no wrongly.
     md.linkify.pretest = _may_hold_link
 
 
 def _may_hold_link(text: str) -> bool:
-    return ":" in text or "/" in text or "@" in text
+    return "//" in text or "@" in text
 
 
 def _matching_paren(text: str, open_paren: int, end: int) -> int:

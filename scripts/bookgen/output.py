@@ -57,6 +57,21 @@ def read_manifest(out_dir: Path) -> dict[str, str]:
         raise OutputError(f"{path}: unreadable manifest ({error}); remove the folder to start over") from None
 
 
+def tree_matches_manifest(out_dir: Path) -> bool:
+    """Every file the manifest lists is there, unedited: the tree is what the last run left."""
+    try:
+        manifest = read_manifest(out_dir)
+    except OutputError:
+        return False
+    if not manifest:
+        return False
+    for relative, digest in manifest.items():
+        path = out_dir / relative
+        if not path.is_file() or _digest(path.read_bytes()) != digest:
+            return False
+    return True
+
+
 def _write_atomic(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
