@@ -26,6 +26,7 @@ extensions = [
     "bookgen.sphinx_book",
     "bookgen.sphinx_glossary",
     "bookgen.sphinx_resources",
+    "bookgen.sphinx_nav",
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",

@@ -1,0 +1,272 @@
+"""The sidebar navigation, rendered once per build instead of once per page.
+
+The book theme draws the whole book's navigation in every page's sidebar. Stock, each
+page resolves the whole toctree again (Sphinx's ``_get_local_toctree``) and re-parses
+it with BeautifulSoup (pydata's ``generate_toctree_html``): work proportional to the
+number of pages, done for every page, so a build grows with the square of the book.
+
+The pages of one folder share every link of that sidebar; they differ only in which
+entry is the current page (and so which entries are highlighted and expanded). So the
+navigation is rendered once per folder, by the theme's own code, for a page that is in
+no toctree, and cut into fixed text and the opening tags of the entries. For each page
+only the opening tags along the current page's branch are rewritten, the way Sphinx and
+the theme mark them: ``current`` on the branch, ``active`` on its list items, the self
+link to ``#`` and the branch's ``<details>`` open. ``tests/test_navigation.py`` checks
+the result against the stock sidebar on every page of a book.
+
+The fast path covers the sidebar call the book theme makes (the whole tree, not
+collapsed, standalone HTML) on the book's documents; any other call, and extra pages
+such as search and 404, go to the theme's own function.
+Turn it off with ``book_fast_navigation = False`` (the benchmark does, for the stock
+figure).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bs4 import BeautifulSoup, Tag
+from docutils import nodes
+from pydata_sphinx_theme import toctree as theme_toctree
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+# A page no toctree lists: the navigation rendered "from" it has no current entry.
+_NEUTRAL_PAGE = "_book_navigation_"
+_SLOT = "data-book-nav-slot"
+_SLOT_TAG = re.compile(rf'<(?:li|ul|a|details) {_SLOT}="(\d+)">')
+_SLOTTED = ("li", "ul", "details")
+
+
+@dataclass
+class NavigationTemplate:
+    """One folder's sidebar: fixed text between the entries' opening tags."""
+
+    pieces: list[str]  # fixed text at even indexes, default opening tags at odd ones
+    tags: list[tuple[str, dict[str, Any]]]  # each slot's tag name and attributes
+    slots_by_href: dict[str, list[int]]  # links to a page -> their slots
+    branch: dict[int, list[int]]  # link slot -> slots of the tags enclosing it
+    own_details: dict[int, int]  # list item slot -> slot of its own <details>
+
+    def render(self, self_href: str) -> str:
+        """The sidebar with the page at ``self_href`` marked current."""
+        pieces = self.pieces.copy()
+        for slot, tag in self._marked_tags(self_href).items():
+            pieces[2 * slot + 1] = tag
+        return "".join(pieces)
+
+    def _marked_tags(self, self_href: str) -> dict[int, str]:
+        marked: dict[int, dict[str, Any]] = {}
+
+        def attrs(slot: int) -> dict[str, Any]:
+            if slot not in marked:
+                _, original = self.tags[slot]
+                marked[slot] = {key: list(v) if isinstance(v, list) else v for key, v in original.items()}
+            return marked[slot]
+
+        for link in self.slots_by_href.get(self_href, []):
+            anchor = attrs(link)
+            anchor["class"] = ["current", *anchor.get("class", [])]
+            anchor["href"] = "#"
+            for slot in self.branch[link]:
+                name = self.tags[slot][0]
+                tag = attrs(slot)
+                if name == "li":
+                    tag["class"] = _mark_list_item(tag.get("class", []))
+                    if slot in self.own_details:
+                        attrs(self.own_details[slot])["open"] = "open"
+                elif name == "ul":
+                    tag["class"] = ["current", *tag.get("class", [])]
+                elif name == "details":
+                    tag["open"] = "open"
+        return {slot: _opening_tag(self.tags[slot][0], values) for slot, values in marked.items()}
+
+
+def _mark_list_item(classes: list[str]) -> list[str]:
+    """Sphinx appends ``current``, the theme then ``active``; ``has-children`` comes last."""
+    if "current" in classes:
+        return classes
+    rest = [c for c in classes if c != "has-children"]
+    return [*rest, "current", "active", *(["has-children"] if "has-children" in classes else [])]
+
+
+def _opening_tag(name: str, attrs: dict[str, Any]) -> str:
+    """The opening tag as BeautifulSoup writes it (so a marked tag matches a stock one)."""
+    html = str(Tag(name=name, attrs=attrs))
+    return html[: -len(f"</{name}>")]
+
+
+def cut_template(soup: BeautifulSoup) -> NavigationTemplate:
+    """Cut a rendered sidebar into fixed text and numbered opening tags."""
+    tags: list[tuple[str, dict[str, Any]]] = []
+    slot_of: dict[int, int] = {}
+    elements = [
+        element
+        for element in soup.find_all(True)
+        if element.name in _SLOTTED
+        or (element.name == "a" and "reference" in element.get_attribute_list("class"))
+    ]
+    for element in elements:
+        slot_of[id(element)] = len(tags)
+        tags.append((element.name, dict(element.attrs)))
+    slots_by_href: dict[str, list[int]] = {}
+    branch: dict[int, list[int]] = {}
+    own_details: dict[int, int] = {}
+    for element in elements:
+        slot = slot_of[id(element)]
+        if element.name == "a" and "internal" in element.get_attribute_list("class"):
+            slots_by_href.setdefault(str(element.get("href", "")), []).append(slot)
+            branch[slot] = [slot_of[id(p)] for p in element.parents if id(p) in slot_of]
+        elif element.name == "details" and element.parent is not None and element.parent.name == "li":
+            own_details[slot_of[id(element.parent)]] = slot
+    for element in elements:
+        element.attrs = {_SLOT: str(slot_of[id(element)])}
+    html = str(soup)
+    pieces: list[str] = []
+    position = 0
+    for expected, match in enumerate(_SLOT_TAG.finditer(html)):
+        if int(match.group(1)) != expected:
+            raise ValueError("navigation template: slots out of order")
+        pieces.append(html[position : match.start()])
+        name, attrs = tags[expected]
+        pieces.append(_opening_tag(name, attrs))
+        position = match.end()
+    pieces.append(html[position:])
+    if len(pieces) != 2 * len(tags) + 1:
+        raise ValueError("navigation template: not every entry was found")
+    return NavigationTemplate(pieces, tags, slots_by_href, branch, own_details)
+
+
+@dataclass
+class FastNavigation:
+    """Per-app state: the templates of this build, one per folder and sidebar variant."""
+
+    templates: dict[tuple[Any, ...], NavigationTemplate] = field(default_factory=dict)
+
+    def install(
+        self, app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    ) -> None:
+        """Wrap the theme's ``generate_toctree_html`` for this page."""
+        stock = context.get("generate_toctree_html")
+        if (
+            stock is None
+            or not app.config.book_fast_navigation
+            or app.builder.name != "html"
+            # Extra pages (search, 404, ...) are one each, and some extensions change
+            # their links (the 404 page's are absolute): they keep the stock path.
+            or pagename not in app.env.found_docs
+        ):
+            return
+
+        def generate_toctree_html(
+            kind: str, startdepth: int = 1, show_nav_level: int = 1, **kwargs: Any
+        ) -> Any:
+            if kind != "sidebar" or startdepth != 0 or kwargs.get("collapse", True):
+                return stock(kind, startdepth, show_nav_level, **kwargs)
+            template = self.template(app, pagename, templatename, show_nav_level, kwargs)
+            return template.render(_self_href(app, pagename))
+
+        context["generate_toctree_html"] = generate_toctree_html
+
+    def template(
+        self, app: Sphinx, pagename: str, templatename: str, show_nav_level: int, kwargs: dict[str, Any]
+    ) -> NavigationTemplate:
+        folder = posixpath.dirname(pagename)
+        key = (folder, show_nav_level, tuple(sorted(kwargs.items())))
+        if key not in self.templates:
+            self.templates[key] = self._render_template(app, folder, templatename, show_nav_level, kwargs)
+        return self.templates[key]
+
+    @staticmethod
+    def _render_template(
+        app: Sphinx, folder: str, templatename: str, show_nav_level: int, kwargs: dict[str, Any]
+    ) -> NavigationTemplate:
+        neutral = posixpath.join(folder, _NEUTRAL_PAGE)
+        builder: Any = app.builder
+        context: dict[str, Any] = {
+            "toctree": lambda **options: builder._get_local_toctree(neutral, **options),
+        }
+        theme_toctree.add_toctree_functions(app, neutral, templatename, context, None)
+        soup = context["generate_toctree_html"]("sidebar", 0, show_nav_level, **kwargs)
+        return cut_template(soup)
+
+
+def _self_href(app: Sphinx, pagename: str) -> str:
+    """How the neutral page of the folder links to ``pagename`` (Sphinx's own rule)."""
+    neutral = posixpath.join(posixpath.dirname(pagename), _NEUTRAL_PAGE)
+    href: str = app.builder.get_relative_uri(neutral, pagename)
+    return href
+
+
+# --- incremental builds -----------------------------------------------------------------
+
+
+def navigation_signature(env: BuildEnvironment) -> str:
+    """What every sidebar shows: the toctree's shape and the title of each page in it."""
+    digest = hashlib.sha256()
+    for parent in sorted(env.toctree_includes):
+        digest.update(f"{parent}\0{'|'.join(env.toctree_includes[parent])}\n".encode())
+    for docname in sorted(_listed(env)):
+        title = env.titles.get(docname)
+        digest.update(f"{docname}\0{title.astext() if isinstance(title, nodes.Node) else ''}\n".encode())
+    return digest.hexdigest()
+
+
+def _listed(env: BuildEnvironment) -> Iterable[str]:
+    return {child for children in env.toctree_includes.values() for child in children}
+
+
+def rewrite_all_when_navigation_changed(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """A new, removed or renamed page changes every sidebar: write every page again.
+
+    Stock Sphinx rewrites only the changed pages and their parents, leaving the old
+    sidebar in all other pages until a full rebuild.
+    """
+    signature = navigation_signature(env)
+    previous = getattr(env, "book_navigation_signature", None)
+    env.book_navigation_signature = signature  # type: ignore[attr-defined]
+    if previous is None or previous == signature:
+        return []
+    logger.info("navigation changed: writing every page again")
+    return sorted(env.found_docs)
+
+
+def take_over_theme_navigation(app: Sphinx, navigation: FastNavigation) -> None:
+    """Put the fast sidebar in place of the theme's, before anything renders a sidebar.
+
+    The theme adds its functions on ``html-page-context`` and, at the same priority,
+    renders every sidebar template once to drop empty ones; wrapping afterwards would
+    still pay for the stock sidebar. So the theme's handler is replaced by one that
+    runs it and then wraps its function, one priority step earlier.
+    """
+    if not app.config.book_fast_navigation:
+        return
+    listeners = app.events.listeners.get("html-page-context", [])
+    for listener in list(listeners):
+        if listener.handler is theme_toctree.add_toctree_functions:
+            app.disconnect(listener.id)
+
+            def add_functions(
+                app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+            ) -> None:
+                theme_toctree.add_toctree_functions(app, pagename, templatename, context, doctree)
+                navigation.install(app, pagename, templatename, context, doctree)
+
+            app.connect("html-page-context", add_functions, priority=listener.priority - 1)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("book_fast_navigation", True, "html", types=[bool])
+    navigation = FastNavigation()
+    # The theme's handlers exist once the builder (and so the theme) is set up.
+    app.connect("builder-inited", lambda app: take_over_theme_navigation(app, navigation))
+    app.connect("env-get-updated", rewrite_all_when_navigation_changed)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
