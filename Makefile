@@ -19,7 +19,7 @@ GENERATED    := docs/generated
 BUILDDIR     := _build
 SPHINXOPTS   ?= -W --keep-going -n -j auto
 SPHINXBUILD  := $(PY) -m sphinx -c . docs
-CONVERT      := $(PY) scripts/convert.py --posts $(POSTS) --out $(GENERATED) \
+CONVERT      := $(PY) scripts/convert.py --posts $(POSTS) --out $(GENERATED) --cache $(BUILDDIR)/cache/convert \
                 $(if $(BOOK),--book $(BOOK)) $(if $(GLOSSARY),--glossary $(GLOSSARY)) \
                 $(if $(RESOURCES),--resources $(RESOURCES))
 DOWNLOADS    := $(BUILDDIR)/extra/downloads

@@ -50,6 +50,31 @@ class BuiltBook:
     status: int
 
 
+def convert_book(
+    tmp: Path,
+    posts: Path,
+    book_file: Path | None,
+    *,
+    glossary_file: Path | None = None,
+    resources_file: Path | None = None,
+) -> Path:
+    """Copy the hand-written pages to ``tmp/docs`` and convert ``posts`` beside them."""
+    from bookgen.cli import main as convert
+
+    docs = tmp / "docs"
+    if not docs.exists():
+        shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("generated"))
+    args = ["--posts", str(posts), "--out", str(docs / "generated"), "--docs", str(docs), "-q"]
+    if book_file is not None:
+        args += ["--book", str(book_file)]
+    if glossary_file is not None:
+        args += ["--glossary", str(glossary_file)]
+    if resources_file is not None:
+        args += ["--resources", str(resources_file)]
+    assert convert(args) == 0
+    return docs
+
+
 def build_book(
     tmp: Path,
     posts: Path,
@@ -62,18 +87,7 @@ def build_book(
     """Convert ``posts`` and build HTML the way ``make html`` does, in ``tmp``."""
     from sphinx.cmd.build import build_main
 
-    from bookgen.cli import main as convert
-
-    docs = tmp / "docs"
-    shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("generated"))
-    args = ["--posts", str(posts), "--out", str(docs / "generated"), "--docs", str(docs), "-q"]
-    if book_file is not None:
-        args += ["--book", str(book_file)]
-    if glossary_file is not None:
-        args += ["--glossary", str(glossary_file)]
-    if resources_file is not None:
-        args += ["--resources", str(resources_file)]
-    assert convert(args) == 0
+    docs = convert_book(tmp, posts, book_file, glossary_file=glossary_file, resources_file=resources_file)
     warnings = tmp / "warnings.txt"
     html = tmp / "html"
     strict = ["-W", "--keep-going", "-n", "-q", "-w", str(warnings)]

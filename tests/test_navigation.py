@@ -1,0 +1,207 @@
+"""The fast sidebar (bookgen.sphinx_nav) and incremental rebuilds.
+
+The fast sidebar must be the stock one, page for page; what it saves is resolving the
+whole toctree for every page. An edited post must make Sphinx re-read only the pages
+the edit changed, and a renamed post must reach every page's sidebar.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+
+from bookgen.corpus import glossary_terms, synthetic_posts, write_corpus
+from tests.conftest import GLOSSARY_FILE, RESOURCES_FILE, ROOT, BuiltBook, build_book, convert_book
+
+pytestmark = pytest.mark.build
+
+POST_COUNT = 24
+
+
+def sidebar(page: Path) -> str:
+    """The page's sidebar navigation, whitespace normalised."""
+    nav = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("nav.bd-docs-nav")
+    assert nav is not None, f"{page}: no sidebar navigation"
+    return " ".join(str(nav).split())
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus") / "posts"
+    write_corpus(folder, synthetic_posts(POST_COUNT, seed=7, terms=glossary_terms(GLOSSARY_FILE)))
+    return folder
+
+
+def counting_toctree_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every whole-toctree resolution (the per-page cost the fast path removes)."""
+    calls: list[str] = []
+    stock = StandaloneHTMLBuilder._get_local_toctree
+
+    def counted(self: StandaloneHTMLBuilder, docname: str, *args: object, **kwargs: object) -> str:
+        calls.append(docname)
+        return stock(self, docname, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(StandaloneHTMLBuilder, "_get_local_toctree", counted)
+    return calls
+
+
+@pytest.fixture(scope="module")
+def both_builds(
+    corpus: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[BuiltBook, BuiltBook, list[str], list[str]]]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast_calls = counting_toctree_calls(monkeypatch)
+        fast = build_book(
+            tmp_path_factory.mktemp("fast"),
+            corpus,
+            None,
+            glossary_file=GLOSSARY_FILE,
+            resources_file=RESOURCES_FILE,
+        )
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        stock_calls = counting_toctree_calls(monkeypatch)
+        stock = build_book(
+            tmp_path_factory.mktemp("stock"),
+            corpus,
+            None,
+            extra_args=["-D", "book_fast_navigation=0"],
+            glossary_file=GLOSSARY_FILE,
+            resources_file=RESOURCES_FILE,
+        )
+    yield fast, stock, fast_calls, stock_calls
+
+
+def test_both_builds_are_clean(both_builds: tuple[BuiltBook, BuiltBook, list[str], list[str]]) -> None:
+    fast, stock, _, _ = both_builds
+    assert (fast.status, fast.warnings) == (0, "")
+    assert stock.status == 0
+
+
+def test_sidebar_equals_stock_on_every_page(
+    both_builds: tuple[BuiltBook, BuiltBook, list[str], list[str]],
+) -> None:
+    fast, stock, _, _ = both_builds
+    pages = sorted(p.relative_to(fast.html) for p in fast.html.rglob("*.html") if "_static" not in p.parts)
+    assert len(pages) > POST_COUNT
+    differing = [str(page) for page in pages if sidebar(fast.html / page) != sidebar(stock.html / page)]
+    assert differing == []
+
+
+def test_toctree_resolved_once_per_folder_not_per_page(
+    both_builds: tuple[BuiltBook, BuiltBook, list[str], list[str]],
+) -> None:
+    fast, _, fast_calls, stock_calls = both_builds
+    pages = list(fast.html.rglob("*.html"))
+    assert len(stock_calls) >= POST_COUNT  # stock: at least once for every page
+    folders = {str(Path(name).parent) for name in fast_calls}
+    assert len(fast_calls) <= len(folders) + 3  # fast: once a folder (+ search, 404, index pages)
+    assert len(fast_calls) < len(pages) / 4
+
+
+def test_current_post_is_marked_and_its_part_expanded(
+    both_builds: tuple[BuiltBook, BuiltBook, list[str], list[str]],
+) -> None:
+    fast, _, _, _ = both_builds
+    for page in sorted((fast.html / "generated" / "posts").glob("*.html"))[:5]:
+        nav = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("nav.bd-docs-nav")
+        assert nav is not None
+        current = nav.select("a.current")
+        assert len(current) == 1 and current[0]["href"] == "#", page.name
+        item = current[0].find_parent("li")
+        assert item is not None and {"current", "active"} <= set(item.get_attribute_list("class"))
+        part_list = item.find_parent("ul")
+        assert part_list is not None and "current" in part_list.get_attribute_list("class")
+        # every other post is still listed, linked
+        assert len(nav.select("a.reference.internal")) >= POST_COUNT
+
+
+# --- incremental rebuilds ------------------------------------------------------------
+
+
+class IncrementalBook:
+    """A converted book in ``tmp`` built in-process, recording what Sphinx re-reads."""
+
+    def __init__(self, tmp: Path, posts: Path) -> None:
+        self.tmp = tmp
+        self.posts = posts
+        self.docs = convert_book(tmp, posts, None, glossary_file=GLOSSARY_FILE)
+
+    def build(self) -> tuple[list[str], list[str]]:
+        """Convert and build; return the documents read and the pages written."""
+        convert_book(self.tmp, self.posts, None, glossary_file=GLOSSARY_FILE)
+        read: list[str] = []
+        written: list[str] = []
+        app = Sphinx(
+            str(self.docs),
+            str(ROOT),
+            str(self.tmp / "html"),
+            str(self.tmp / "doctrees"),
+            "html",
+            status=io.StringIO(),
+            warning=io.StringIO(),
+        )
+        app.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames))
+        app.connect("html-page-context", lambda app, pagename, *rest: written.append(pagename))
+        app.build()
+        assert app.statuscode == 0
+        return sorted(read), written
+
+
+@pytest.fixture
+def incremental(tmp_path: Path) -> IncrementalBook:
+    posts = tmp_path / "posts"
+    write_corpus(posts, synthetic_posts(12, seed=11, terms=glossary_terms(GLOSSARY_FILE)))
+    book = IncrementalBook(tmp_path, posts)
+    book.build()
+    return book
+
+
+def changed_files(docs: Path, before: dict[Path, int]) -> set[str]:
+    return {
+        path.relative_to(docs).with_suffix("").as_posix()
+        for path, mtime in before.items()
+        if path.stat().st_mtime_ns != mtime
+    }
+
+
+def test_no_op_rebuild_reads_nothing(incremental: IncrementalBook) -> None:
+    read, _ = incremental.build()
+    assert read == []
+
+
+def test_edited_post_rereads_only_what_changed(incremental: IncrementalBook) -> None:
+    generated = incremental.docs / "generated"
+    before = {path: path.stat().st_mtime_ns for path in generated.rglob("*.md")}
+    post = sorted(incremental.posts.glob("*.md"))[0]
+    post.write_text(
+        post.read_text(encoding="utf-8") + "\nOne more closing thought, added later.\n", encoding="utf-8"
+    )
+    read, _ = incremental.build()
+    changed = changed_files(incremental.docs, before)
+    page = next(name for name in changed if name.startswith("generated/posts/"))
+    assert page in read
+    # Only the edited post's page and pages built from it (landing card -> index) move.
+    assert changed <= {page, "generated/landing"}
+    assert set(read) <= {page, "index"}
+    assert len(before) > 12  # the untouched pages kept their mtimes and were not re-read
+
+
+def test_renamed_post_reaches_every_sidebar(incremental: IncrementalBook) -> None:
+    post = sorted(incremental.posts.glob("*.md"))[0]
+    text = post.read_text(encoding="utf-8")
+    title_line = next(line for line in text.splitlines() if line.startswith("title:"))
+    post.write_text(text.replace(title_line, 'title: "A title nobody had before"'), encoding="utf-8")
+    _, written = incremental.build()
+    html = incremental.tmp / "html"
+    sources = sorted((incremental.docs / "generated" / "posts").glob("*.md"))
+    assert len(sources) == 12
+    for source in sources:  # (Sphinx leaves the renamed post's old page behind, unlisted)
+        page = html / "generated" / "posts" / f"{source.stem}.html"
+        assert "A title nobody had before" in sidebar(page), page.name
+    assert len(written) > 12
