@@ -3,6 +3,7 @@
 #   make test    lint, then the whole test suite
 #   make pdf / make epub   the book on paper (_build/downloads/); make book: all three
 #   make linkcheck   check every external address; report in _build/linkcheck/report.md
+#   make bench   speed and memory on synthetic 100- and 1,000-post books
 #   make system-deps   install the Debian packages for PDF and browser tests (root)
 # POSTS=some/dir builds a book of any folder of posts (parts by year, no book file).
 
@@ -29,7 +30,7 @@ SYSTEM_PACKAGES := chromium fonts-dejavu-core \
 	texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk xindy fonts-freefont-otf \
 	epubcheck default-jre-headless poppler-utils
 
-.PHONY: html pdf epub book serve linkcheck convert check-generated test lint format system-deps clean
+.PHONY: html pdf epub book serve linkcheck convert check-generated test lint format system-deps clean bench
 
 html: convert
 	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees/html $(BUILDDIR)/html $(SPHINXOPTS)
@@ -69,6 +70,11 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $@
+
+# Speed and memory on synthetic books of 100 and 1,000 posts (~15 min); figures in
+# _build/bench/results.json. BENCHOPTS="--sizes 200 --stock-sizes 100" for a quick run.
+bench: $(VENV)/.installed
+	$(PY) scripts/bench.py $(BENCHOPTS)
 
 test: lint
 	$(PY) -m pytest

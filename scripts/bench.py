@@ -1,0 +1,241 @@
+"""Benchmark the pipeline on synthetic books: ``make bench`` (see ``--help``).
+
+For each size N it writes N synthetic posts (``bookgen.corpus``), then times, each in a
+fresh process whose peak memory is read from the kernel (``wait4``):
+
+- convert N posts, cold (empty cache), and again with nothing changed;
+- the full HTML build with this project's configuration, serial and ``-j auto``;
+- the same pages with the ``basic`` theme, serial;
+- the stock book theme configuration (``book_fast_navigation = False``), serial, only
+  at the smaller sizes of ``--stock-sizes``; at other sizes its time is extrapolated
+  by a least-squares fit of ``t = a*N + b*N^2`` (the stock sidebar costs O(N) per page)
+  and marked as such;
+- a no-op rebuild (convert + incremental Sphinx, as ``make html`` runs them);
+- the rebuild after one post is edited.
+
+It prints a table and writes the figures as JSON (``--json``). Timings are wall-clock
+on this machine; run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bookgen.corpus import glossary_terms, synthetic_posts, write_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+
+GLOSSARY = ROOT / "content" / "glossary.yaml"
+RESOURCES = ROOT / "content" / "resources.yaml"
+STRICT = ["-W", "--keep-going", "-n", "-q"]
+
+# A configuration directory that is the project's conf.py with the basic theme.
+BASIC_CONF = """\
+import runpy
+_project = runpy.run_path({conf!r})
+globals().update({{k: v for k, v in _project.items() if not k.startswith("__")}})
+html_theme = "basic"
+html_theme_options = {{}}
+html_sidebars = {{}}
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One measured command."""
+
+    step: str
+    posts: int
+    seconds: float
+    peak_rss_mb: float
+    ok: bool
+    extrapolated: bool = False
+
+
+def measure(step: str, posts: int, command: Sequence[str], log: Path) -> Run:
+    """Run ``command``; its wall time and the peak RSS of it and its children."""
+    with log.open("a", encoding="utf-8") as stream:
+        stream.write(f"\n$ {' '.join(command)}\n")
+        stream.flush()
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=stream, stderr=subprocess.STDOUT, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    run = Run(step, posts, round(seconds, 2), round(usage.ru_maxrss / 1024, 1), process.returncode == 0)
+    status = "" if run.ok else "FAILED"
+    print(f"  {step:<44} N={posts:<5} {run.seconds:8.2f} s {run.peak_rss_mb:8.1f} MB {status}")
+    return run
+
+
+def fit_quadratic(points: Sequence[tuple[int, float]]) -> tuple[float, float]:
+    """Least-squares ``(a, b)`` for ``t = a*N + b*N^2`` through the measured points."""
+    s11 = sum(n * n for n, _ in points)
+    s12 = sum(n**3 for n, _ in points)
+    s22 = sum(n**4 for n, _ in points)
+    t1 = sum(n * t for n, t in points)
+    t2 = sum(n * n * t for n, t in points)
+    determinant = s11 * s22 - s12 * s12
+    if len(points) < 2 or determinant == 0:
+        n, t = points[0]
+        return 0.0, t / (n * n)  # one point: assume the square dominates
+    return (t1 * s22 - t2 * s12) / determinant, (s11 * t2 - s12 * t1) / determinant
+
+
+class Bench:
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        self.python = sys.executable
+        self.runs: list[Run] = []
+        self.log = work / "bench.log"
+        self.basic_conf = work / "conf-basic"
+        self.basic_conf.mkdir(parents=True, exist_ok=True)
+        (self.basic_conf / "conf.py").write_text(BASIC_CONF.format(conf=str(ROOT / "conf.py")))
+
+    def run(self, step: str, posts: int, command: Sequence[str]) -> Run:
+        result = measure(step, posts, command, self.log)
+        self.runs.append(result)
+        return result
+
+    def book(self, count: int) -> Path:
+        """A fresh folder with ``count`` posts and a copy of the hand-written pages."""
+        folder = self.work / f"n{count}"
+        shutil.rmtree(folder, ignore_errors=True)
+        write_corpus(folder / "posts", synthetic_posts(count, seed=1, terms=glossary_terms(GLOSSARY)))
+        shutil.copytree(ROOT / "docs", folder / "docs", ignore=shutil.ignore_patterns("generated"))
+        return folder
+
+    def convert_command(self, book: Path) -> list[str]:
+        return [
+            self.python, str(ROOT / "scripts" / "convert.py"), "--posts", str(book / "posts"),
+            "--glossary", str(GLOSSARY), "--resources", str(RESOURCES),
+            "--out", str(book / "docs" / "generated"), "--docs", str(book / "docs"),
+            "--cache", str(book / "cache"), "-q",
+        ]  # fmt: skip
+
+    def sphinx_command(self, book: Path, out: str, *options: str, conf: Path = ROOT) -> list[str]:
+        return [
+            self.python, "-m", "sphinx", "-b", "html", "-c", str(conf), str(book / "docs"),
+            str(book / out), "-d", str(book / f"{out}-doctrees"), *options,
+        ]  # fmt: skip
+
+    def full_builds(self, count: int, book: Path, *, stock: bool, basic: bool) -> None:
+        self.run("convert (cold)", count, self.convert_command(book))
+        self.run("convert (no change)", count, self.convert_command(book))
+        self.run("html build, ours, serial", count, self.sphinx_command(book, "ours", *STRICT))
+        self.run("html build, ours, -j auto", count, self.sphinx_command(book, "make", *STRICT, "-j", "auto"))
+        if basic:
+            self.run(
+                "html build, basic theme, serial",
+                count,
+                self.sphinx_command(book, "basic", "-q", conf=self.basic_conf),
+            )
+        if stock:
+            self.run("html build, stock book theme, serial", count,
+                     self.sphinx_command(book, "stock", "-q", "-D", "book_fast_navigation=0"))  # fmt: skip
+
+    def rebuilds(self, count: int, book: Path) -> None:
+        """As ``make html``: convert, then Sphinx on the doctrees of the last build."""
+        make_html = self.sphinx_command(book, "make", *STRICT, "-j", "auto")
+        noop = [self.convert_command(book), make_html]
+        self.run_chain("no-op make html", count, noop)
+        post = sorted((book / "posts").glob("*.md"))[0]
+        post.write_text(post.read_text(encoding="utf-8") + "\nOne more paragraph, added for the benchmark.\n")
+        self.run_chain("make html after editing one post", count, noop)
+
+    def run_chain(self, step: str, count: int, commands: list[list[str]]) -> None:
+        """Several commands as one step: total time, the largest peak memory."""
+        parts = [
+            measure(f"{step} [{i + 1}/{len(commands)}]", count, c, self.log) for i, c in enumerate(commands)
+        ]
+        total = Run(
+            step, count, round(sum(p.seconds for p in parts), 2),
+            max(p.peak_rss_mb for p in parts), all(p.ok for p in parts),
+        )  # fmt: skip
+        self.runs.append(total)
+
+    def extrapolate_stock(self, sizes: Sequence[int]) -> None:
+        measured = [
+            (r.posts, r.seconds) for r in self.runs if r.step.startswith("html build, stock") and r.ok
+        ]
+        if not measured:
+            return
+        a, b = fit_quadratic(measured)
+        for count in sizes:
+            if count not in dict(measured):
+                seconds = round(a * count + b * count * count, 1)
+                self.runs.append(Run("html build, stock book theme, serial", count, seconds, 0.0, True, True))
+
+
+def summary(runs: Sequence[Run], sizes: Sequence[int]) -> list[str]:
+    """The table and the ratios the targets are stated in."""
+    lines = [f"{'step':<40} {'posts':>6} {'seconds':>9} {'peak RSS':>10}", "-" * 68]
+    for run in runs:
+        memory = "-" if run.extrapolated else f"{run.peak_rss_mb:.0f} MB"
+        note = " (extrapolated)" if run.extrapolated else ("" if run.ok else " FAILED")
+        lines.append(f"{run.step:<40} {run.posts:>6} {run.seconds:>9.2f} {memory:>10}{note}")
+
+    def seconds(step: str, count: int) -> float | None:
+        found = [r.seconds for r in runs if r.step == step and r.posts == count]
+        return found[0] if found else None
+
+    lines.append("")
+    for count in sizes:
+        ours = seconds("html build, ours, serial", count)
+        stock = seconds("html build, stock book theme, serial", count)
+        basic = seconds("html build, basic theme, serial", count)
+        if ours and stock:
+            lines.append(f"N={count}: stock book theme / ours = {stock / ours:.1f}x (target >= 10x)")
+        if ours and basic:
+            lines.append(f"N={count}: ours / basic theme = {ours / basic:.2f}x (target <= 2x)")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], help="book sizes (posts)")
+    parser.add_argument(
+        "--stock-sizes", type=int, nargs="*", default=[100, 200, 400],
+        help="sizes at which the stock book theme is measured (others are extrapolated)",
+    )  # fmt: skip
+    parser.add_argument("--work", type=Path, default=ROOT / "_build" / "bench", help="scratch folder")
+    parser.add_argument("--json", type=Path, default=ROOT / "_build" / "bench" / "results.json")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    bench = Bench(args.work)
+    print(f"benchmark on {os.cpu_count()} CPUs; log in {bench.log}")
+    for count in sorted(set(args.sizes) | set(args.stock_sizes)):
+        book = bench.book(count)
+        if count in args.sizes:
+            bench.full_builds(count, book, stock=count in args.stock_sizes, basic=True)
+            bench.rebuilds(count, book)
+        else:
+            bench.run("convert (cold)", count, bench.convert_command(book))
+            bench.run("html build, stock book theme, serial", count,
+                      bench.sphinx_command(book, "stock", "-q", "-D", "book_fast_navigation=0"))  # fmt: skip
+    bench.extrapolate_stock(args.sizes)
+    lines = summary(bench.runs, args.sizes)
+    print("\n" + "\n".join(lines))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(
+        json.dumps(
+            {"cpus": os.cpu_count(), "runs": [asdict(r) for r in bench.runs], "summary": lines}, indent=1
+        )
+    )
+    print(f"\nfigures: {args.json}")
+    return 0 if all(r.ok for r in bench.runs) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
