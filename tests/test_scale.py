@@ -101,3 +101,26 @@ def test_edited_post_is_parsed_again(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "wrote 1," in capsys.readouterr().out
     page = next((out / "posts").glob("hello*.md"))
     assert "A sentence added today" in page.read_text(encoding="utf-8")
+
+
+def test_bench_fit_recovers_a_quadratic() -> None:
+    from bench import fit_quadratic
+
+    points = [(n, 0.05 * n + 0.001 * n * n) for n in (100, 200, 400)]
+    a, b = fit_quadratic(points)
+    assert a == pytest.approx(0.05) and b == pytest.approx(0.001)
+    assert a * 1000 + b * 1000**2 == pytest.approx(1050)
+
+
+def test_bench_summary_states_the_targets() -> None:
+    from bench import Run, summary
+
+    runs = [
+        Run("html build, ours, serial", 1000, 100.0, 900.0, True),
+        Run("html build, basic theme, serial", 1000, 80.0, 800.0, True),
+        Run("html build, stock book theme, serial", 1000, 1500.0, 0.0, True, extrapolated=True),
+    ]
+    lines = summary(runs, [1000])
+    assert any("(extrapolated)" in line for line in lines)
+    assert "N=1000: stock book theme / ours = 15.0x (target >= 10x)" in lines
+    assert "N=1000: ours / basic theme = 1.25x (target <= 2x)" in lines
