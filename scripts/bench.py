@@ -74,8 +74,8 @@ def measure(step: str, posts: int, command: Sequence[str], log: Path) -> Run:
         seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     run = Run(step, posts, round(seconds, 2), round(usage.ru_maxrss / 1024, 1), process.returncode == 0)
-    status = "" if run.ok else "FAILED"
-    print(f"  {step:<44} N={posts:<5} {run.seconds:8.2f} s {run.peak_rss_mb:8.1f} MB {status}")
+    note = "" if run.ok else "FAILED"
+    print(f"  {step:<44} N={posts:<5} {run.seconds:8.2f} s {run.peak_rss_mb:8.1f} MB {note}")
     return run
 
 

@@ -213,6 +213,12 @@ def test_parallel_build_matches_serial(tmp_path: Path, built_book: BuiltBook) ->
     pages = [built_book.html / "index.html", *sorted((built_book.html / "generated").rglob("*.html"))]
     assert len(pages) == 16
     for page in pages:
-        assert article_html(parallel.html / page.relative_to(built_book.html)) == article_html(page), (
-            page.name
-        )
+        twin = parallel.html / page.relative_to(built_book.html)
+        assert article_html(twin) == article_html(page), page.name
+        assert sidebar_html(twin) == sidebar_html(page), page.name
+
+
+def sidebar_html(path: Path) -> str:
+    nav = soup(path).select_one("nav.bd-docs-nav")
+    assert nav is not None, path
+    return str(nav)

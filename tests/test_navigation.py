@@ -77,6 +77,23 @@ def both_builds(
     yield fast, stock, fast_calls, stock_calls
 
 
+def test_parallel_fast_sidebar_equals_serial(
+    corpus: Path, tmp_path: Path, both_builds: tuple[BuiltBook, BuiltBook, list[str], list[str]]
+) -> None:
+    serial = both_builds[0]
+    parallel = build_book(
+        tmp_path,
+        corpus,
+        None,
+        extra_args=["-j", "2"],
+        glossary_file=GLOSSARY_FILE,
+        resources_file=RESOURCES_FILE,
+    )
+    assert (parallel.status, parallel.warnings) == (0, "")
+    for page in sorted((serial.html / "generated" / "posts").glob("*.html")):
+        assert sidebar(parallel.html / page.relative_to(serial.html)) == sidebar(page), page.name
+
+
 def test_both_builds_are_clean(both_builds: tuple[BuiltBook, BuiltBook, list[str], list[str]]) -> None:
     fast, stock, _, _ = both_builds
     assert (fast.status, fast.warnings) == (0, "")

@@ -16,12 +16,16 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from .model import Post
 from .post import read_post
+from .resources import normal_forms
+
+T = TypeVar("T")
 
 # Below this many posts to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -57,8 +61,13 @@ def _write_atomic(path: Path, content: bytes) -> None:
     Path(temporary).replace(path)
 
 
-def _read_one(item: tuple[bytes, str]) -> Post:
-    return read_post(*item)
+Parsed = tuple[Post, dict[str, str]]
+
+
+def _read_one(item: tuple[bytes, str]) -> Parsed:
+    """Parse one post, and normalise its link addresses while in a worker."""
+    post = read_post(*item)
+    return post, normal_forms(post)
 
 
 class PostCache:
@@ -73,8 +82,9 @@ class PostCache:
         self.folder = folder
         self.code = code
         self.hits = 0
+        self.url_forms: dict[str, str] = {}  # normalised link addresses of the posts read
 
-    def _load(self) -> dict[str, Post]:
+    def _load(self) -> dict[str, Parsed]:
         path = self.folder / "posts.pickle" if self.folder else None
         if path is None or not path.exists():
             return {}
@@ -98,11 +108,13 @@ class PostCache:
         else:
             parsed = [_read_one(job) for job in jobs]
         fresh = dict(zip((keys[i] for i in missing), parsed, strict=True))
-        posts = [stored.get(key) or fresh[key] for key in keys]
+        results = [stored.get(key) or fresh[key] for key in keys]
         if self.folder is not None and (fresh or len(stored) != len(set(keys))):
-            kept = dict(zip(keys, posts, strict=True))
+            kept = dict(zip(keys, results, strict=True))
             _write_atomic(self.folder / "posts.pickle", pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
-        return posts
+        for _, forms in results:
+            self.url_forms.update(forms)
+        return [post for post, _ in results]
 
     def last_run(self, fingerprint: str) -> tuple[int, list[str]] | None:
         """Exit status and printed lines of the last run, if it had these very inputs."""
@@ -120,3 +132,40 @@ class PostCache:
         if self.folder is not None:
             data = {"fingerprint": fingerprint, "status": status, "output": output}
             _write_atomic(self.folder / "last-run.json", json.dumps(data, indent=1).encode())
+
+
+class Memo(Generic[T]):
+    """Results of a pure per-post step, by the digest of everything it reads.
+
+    One pickle per step (``<kind>.pickle``); entries not asked for in a run are dropped
+    when it is saved. With no folder it only computes.
+    """
+
+    def __init__(self, folder: Path | None, kind: str, code: str) -> None:
+        self.path = folder / f"{kind}.pickle" if folder else None
+        self.code = code.encode()
+        self.stored: dict[str, T] = {}
+        self.used: dict[str, T] = {}
+        self.fresh = 0
+        if self.path is not None and self.path.exists():
+            try:
+                loaded = pickle.loads(self.path.read_bytes())
+                self.stored = loaded if isinstance(loaded, dict) else {}
+            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+                self.stored = {}
+
+    def __call__(self, inputs: object, compute: Callable[[], T]) -> T:
+        if self.path is None:
+            return compute()
+        key = hashlib.sha256(self.code + pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+        if key in self.stored:
+            result = self.stored[key]
+        else:
+            result = compute()
+            self.fresh += 1
+        self.used[key] = result
+        return result
+
+    def save(self) -> None:
+        if self.path is not None and (self.fresh or len(self.used) != len(self.stored)):
+            _write_atomic(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .book import BookFileError, assemble_book, parse_book_file
-from .cache import PostCache, inputs_fingerprint, source_digest
+from .cache import Memo, PostCache, inputs_fingerprint, source_digest
 from .decode import BinaryFileError, check_not_binary
 from .glossary import Glossary, GlossaryFileError, Mention, candidate_terms, link_book, parse_glossary
 from .model import Book, Post, Report
@@ -158,10 +158,16 @@ def convert(
             curated = parse_resources(
                 args.resources.read_text(encoding="utf-8"), str(args.resources), glossary
             )
-            book, catalog, citations = cite_resources(book, curated)
+            book, catalog, citations = cite_resources(book, curated, cache.url_forms)
             reports.extend(resource_reports(catalog, citations, str(args.resources)))
+        pages_memo: Memo[str] = Memo(args.cache, "pages", cache.code)
         if glossary is not None:
             book, usage = link_book(book, glossary)
+        entries = catalog.by_id() if catalog is not None else {}
+
+        def cited(post: Post) -> list[object]:
+            return [entries.get(resource) for resource in post.resources]
+
         docs_prefix = os.path.relpath(args.out.resolve(), args.docs.resolve()).replace(os.sep, "/")
         pages = render_book(
             book,
@@ -171,8 +177,10 @@ def convert(
             usage=usage,
             catalog=catalog,
             citations=citations,
+            remember=lambda post, render: pages_memo((post, args.posts.as_posix(), cited(post)), render),
         )
         result = sync_tree(args.out, pages, check=args.check)
+        pages_memo.save()
     except (BookFileError, GlossaryFileError, ResourceFileError, OutputError, OSError) as error:
         console.err(f"convert: {error}")
         return EXIT_ERROR

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import yaml
@@ -23,13 +23,14 @@ from .model import (
     Book,
     Emphasis,
     Inline,
+    LazyText,
     Post,
     Strikethrough,
     Strong,
     TermRef,
     Text,
     map_running_text,
-    plain_text,
+    text_width,
 )
 
 _FORBIDDEN_IN_NAMES = frozenset("`<>\n{}")
@@ -293,12 +294,11 @@ class _Linker:
         return map_running_text(block, self.paragraph, self.blocks)
 
     def paragraph(self, inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
-        text = plain_text(inlines)
-        linked, _ = self._inlines(inlines, text, 0)
+        linked, _ = self._inlines(inlines, LazyText(inlines), 0)
         return linked
 
     def _inlines(
-        self, inlines: Sequence[Inline], context: str, offset: int
+        self, inlines: Sequence[Inline], context: LazyText, offset: int
     ) -> tuple[tuple[Inline, ...], int]:
         out: list[Inline] = []
         for node in inlines:
@@ -310,16 +310,16 @@ class _Linker:
                 out.append(type(node)(children))
             else:
                 out.append(node)
-                offset += len(plain_text((node,)))
+                offset += text_width(node)
         return tuple(out), offset
 
-    def _text(self, text: str, context: str, offset: int) -> list[Inline]:
+    def _text(self, text: str, context: LazyText, offset: int) -> list[Inline]:
         out: list[Inline] = []
         position = 0
         for start, end, term in self.matcher.find(text):
             if term in self.mentions:
                 continue
-            sentence = sentence_around(context, offset + start, offset + end)
+            sentence = sentence_around(str(context), offset + start, offset + end)
             self.mentions[term] = Mention(term, self.source, sentence)
             if start > position:
                 out.append(Text(text[position:start]))
@@ -341,15 +341,30 @@ def link_terms(post: Post, matcher: PhraseMatcher) -> tuple[Post, tuple[Mention,
     ), mentions
 
 
-def link_book(book: Book, glossary: Glossary) -> tuple[Book, dict[str, list[Mention]]]:
-    """Link first mentions in every post; return the book and each term's mentions in order."""
+PostLinker = Callable[
+    [Post, Callable[[], tuple[Post, tuple[Mention, ...]]]], tuple[Post, tuple[Mention, ...]]
+]
+
+
+def link_book(
+    book: Book, glossary: Glossary, remember: PostLinker | None = None
+) -> tuple[Book, dict[str, list[Mention]]]:
+    """Link first mentions in every post; return the book and each term's mentions in order.
+
+    ``remember(post, link)`` may return a stored result for a post instead of calling
+    ``link()`` (the converter's cache); by default every post is linked.
+    """
     matcher = term_matcher(glossary)
     usage: dict[str, list[Mention]] = {entry.term: [] for entry in glossary.entries}
     parts = []
     for part in book.parts:
         posts = []
         for post in part.posts:
-            linked, mentions = link_terms(post, matcher)
+
+            def link(post: Post = post) -> tuple[Post, tuple[Mention, ...]]:
+                return link_terms(post, matcher)
+
+            linked, mentions = remember(post, link) if remember else link()
             posts.append(linked)
             for mention in mentions:
                 usage[mention.term].append(mention)

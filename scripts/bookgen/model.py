@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 # --- inline nodes -----------------------------------------------------------------
@@ -95,6 +95,26 @@ def plain_text(nodes: Iterable[Inline]) -> str:
         else:
             parts.append(plain_text(node.children))
     return "".join(parts)
+
+
+def text_width(node: Inline) -> int:
+    """``len(plain_text((node,)))``, without building the text for leaf nodes."""
+    if isinstance(node, Text | Code | TermRef | NamedRef):
+        return len(node.text)
+    return len(plain_text((node,)))
+
+
+class LazyText:
+    """The plain text of a paragraph, built only if a match needs its sentence."""
+
+    def __init__(self, nodes: Iterable[Inline] = (), text: str | None = None) -> None:
+        self._nodes = nodes
+        self._text = text
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = plain_text(self._nodes)
+        return self._text
 
 
 # --- block nodes ------------------------------------------------------------------
@@ -253,3 +273,21 @@ def map_running_text(
             tuple(tuple(inlines(cell) for cell in row) for row in block.rows),
         )
     return block
+
+
+def iter_links(blocks: Iterable[Block], lead: Iterable[Inline] = ()) -> Iterator[Link]:
+    """Every ``Link`` of a post, in running text, headings, lists, quotes and tables."""
+    pending: list[object] = [*lead, *blocks]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Link):
+            yield node
+            pending.extend(node.children)
+        elif isinstance(node, Paragraph | Heading | Quote | Emphasis | Strong | Strikethrough):
+            pending.extend(node.children)
+        elif isinstance(node, ListBlock):
+            pending.extend(block for item in node.items for block in item)
+        elif isinstance(node, Table):
+            pending.extend(
+                inline for cell in (*node.header, *(c for row in node.rows for c in row)) for inline in cell
+            )

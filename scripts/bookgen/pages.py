@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from .glossary import Glossary, Mention, term_label
 from .model import Book, Part, Post
@@ -289,8 +289,13 @@ def render_book(
     usage: Mapping[str, Sequence[Mention]] | None = None,
     catalog: Catalog | None = None,
     citations: Mapping[str, Sequence[Citation]] | None = None,
+    remember: Callable[[Post, Callable[[], str]], str] | None = None,
 ) -> dict[str, str]:
-    """Every generated file of the book, by path relative to the output folder."""
+    """Every generated file of the book, by path relative to the output folder.
+
+    ``remember(post, render)`` may return a stored page for a post instead of calling
+    ``render()`` (the converter's cache); by default every page is rendered.
+    """
     reference = [GLOSSARY_DOC] * (glossary is not None) + [f"{RESOURCES_DIR}/index"] * (catalog is not None)
     reference += [TAGS_DOC, ARCHIVE_DOC]
     files = {
@@ -305,5 +310,9 @@ def render_book(
         files.update(render_resource_pages(catalog, citations or {}, book))
     entries = catalog.by_id() if catalog is not None else {}
     for post in book.posts:
-        files[f"{post_docname(post)}.md"] = render_post_page(post, source_dir, entries)
+
+        def render(post: Post = post) -> str:
+            return render_post_page(post, source_dir, entries)
+
+        files[f"{post_docname(post)}.md"] = remember(post, render) if remember else render()
     return files

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections.abc import Iterable, Iterator
 from pathlib import PurePath
@@ -212,7 +213,7 @@ def summary_sentence(post: Post, max_words: int = 30) -> str:
     """The description, else the first sentence of the post, for cards and metadata."""
     if post.description:
         return post.description
-    for text in (plain_text(post.lead), *block_texts(post.body)):
+    for text in itertools.chain((plain_text(post.lead),), block_texts(post.body)):  # lazily: first will do
         words = text.split()
         if len(words) < 4:
             continue

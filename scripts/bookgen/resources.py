@@ -26,6 +26,7 @@ from .model import (
     Emphasis,
     Heading,
     Inline,
+    LazyText,
     Link,
     ListBlock,
     NamedRef,
@@ -38,8 +39,10 @@ from .model import (
     Strong,
     TermRef,
     Text,
+    iter_links,
     map_running_text,
     plain_text,
+    text_width,
 )
 
 UNCURATED = "uncurated"
@@ -116,11 +119,30 @@ def url_key(url: str) -> str:
 
     Scheme, ``www.``, a trailing slash, the fragment and tracking parameters do not count.
     """
-    parts = urlsplit(normalise_url(url))
+    return key_of_normal(normalise_url(url))
+
+
+def key_of_normal(normal: str) -> str:
+    """``url_key`` of a URL already through ``normalise_url``."""
+    parts = urlsplit(normal)
     host = parts.netloc.lower().removeprefix("www.")
     path = parts.path.rstrip("/")
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
     return f"{host}{path}" + (f"?{query}" if query else "")
+
+
+def normal_forms(post: Post) -> dict[str, str]:
+    """``normalise_url`` of every link address and link text of a post.
+
+    Computed with the parse (in worker processes, and cached with it) so that citing,
+    which walks the whole book in order, does not normalise thousands of URLs itself.
+    """
+    forms: dict[str, str] = {}
+    for link in iter_links(post.body, post.lead):
+        for value in (link.url, plain_text(link.children)):
+            if value.strip() and value not in forms:
+                forms[value] = normalise_url(value)
+    return forms
 
 
 def _tracking(parameter: str) -> bool:
@@ -220,7 +242,8 @@ class _Index:
     Curated entries win: a later find never takes over a curated URL or name.
     """
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, known_forms: Mapping[str, str]) -> None:
+        self.known_forms = known_forms
         self.by_url: dict[str, ResourceEntry] = {}
         self.by_name: dict[str, ResourceEntry] = {}
         self.by_id = catalog.by_id()
@@ -235,6 +258,13 @@ class _Index:
         for name in (entry.title, *entry.names):
             self.by_name.setdefault(name_key(name), entry)
 
+    def normal(self, url: str) -> str:
+        known = self.known_forms.get(url)
+        return known if known is not None else normalise_url(url)
+
+    def key(self, url: str) -> str:
+        return key_of_normal(self.normal(url))
+
     def add_found(self, entry: ResourceEntry) -> ResourceEntry:
         self.found[entry.id] = entry
         self._add(entry)
@@ -248,7 +278,7 @@ class _Finder:
         self.index = index
         self.post = post
         self.citations: dict[str, Citation] = {}
-        self._context = ""
+        self._context = LazyText()
 
     # blocks
 
@@ -276,20 +306,20 @@ class _Finder:
             children = item[0].children
             name = plain_text(children).strip()
             if name and not any(isinstance(n, Link | ResourceRef) for n in children):
-                self._context = name
+                self._context = LazyText(text=name)
                 return (Paragraph((self._cite(self._by_name(name), children),)),)
         return self.blocks(item)
 
     # inlines
 
     def inlines(self, nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
-        self._context = plain_text(nodes)
+        self._context = LazyText(nodes)
         return self._inlines(nodes, 0)[0]
 
     def _inlines(self, nodes: Sequence[Inline], offset: int) -> tuple[tuple[Inline, ...], int]:
         out: list[Inline] = []
         for node in nodes:
-            width = len(plain_text((node,)))
+            width = text_width(node)
             if isinstance(node, Link):
                 out.append(self._cite(self._by_url(node.url, plain_text(node.children)), node.children))
             elif isinstance(node, NamedRef):
@@ -311,7 +341,7 @@ class _Finder:
             if resource in self.citations:
                 continue
             out.extend([Text(text[position:start])] if start > position else [])
-            sentence = sentence_around(self._context, offset + start, offset + end)
+            sentence = sentence_around(str(self._context), offset + start, offset + end)
             out.append(self._cite(self.index.by_id[resource], (Text(text[start:end]),), sentence))
             position = end
         if position < len(text):
@@ -321,11 +351,11 @@ class _Finder:
     # lookup
 
     def _by_url(self, url: str, text: str) -> ResourceEntry:
-        key = url_key(url)
+        key = self.index.key(url)
         if key not in self.index.by_url:
-            title = text if text.strip() and url_key(text) != key else key
+            title = text if text.strip() and self.index.key(text) != key else key
             entry = ResourceEntry(
-                f"web-{slugify(key)[:60]}", " ".join(title.split()), UNCURATED, url=normalise_url(url)
+                f"web-{slugify(key)[:60]}", " ".join(title.split()), UNCURATED, url=self.index.normal(url)
             )
             return self.index.add_found(entry)
         return self.index.by_url[key]
@@ -343,7 +373,7 @@ class _Finder:
         """The citation node; the post's first citation of ``entry`` is the anchored one."""
         first = entry.id not in self.citations
         if first:
-            context = sentence or " ".join(self._context.split())
+            context = sentence or " ".join(str(self._context).split())
             self.citations[entry.id] = Citation(entry.id, self.post.source, context)
         return ResourceRef(tuple(_strip_refs(children)), entry.id, entry.url, anchor=first)
 
@@ -361,10 +391,14 @@ def _strip_refs(nodes: Sequence[Inline]) -> list[Inline]:
     return out
 
 
-def cite_resources(book: Book, catalog: Catalog) -> tuple[Book, Catalog, dict[str, list[Citation]]]:
+def cite_resources(
+    book: Book, catalog: Catalog, known_forms: Mapping[str, str] | None = None
+) -> tuple[Book, Catalog, dict[str, list[Citation]]]:
     """Find every post's citations; return the book, the catalogue grown by uncurated
-    finds, and each resource's citations in book order."""
-    index = _Index(catalog)
+    finds, and each resource's citations in book order.
+
+    ``known_forms`` holds URLs already normalised (see ``normal_forms``)."""
+    index = _Index(catalog, known_forms or {})
     citations: dict[str, list[Citation]] = {}
     parts = []
     for part in book.parts:

@@ -15,8 +15,9 @@ link to ``#`` and the branch's ``<details>`` open. ``tests/test_navigation.py`` 
 the result against the stock sidebar on every page of a book.
 
 The fast path covers the sidebar call the book theme makes (the whole tree, not
-collapsed, standalone HTML) on the book's documents; any other call, and extra pages
-such as search and 404, go to the theme's own function.
+collapsed, standalone HTML) on every page whose toctree helper is Sphinx's own; any
+other call, and pages such as the 404 page whose links an extension rewrites, go to
+the theme's own function.
 Turn it off with ``book_fast_navigation = False`` (the benchmark does, for the stock
 figure).
 """
@@ -24,24 +25,43 @@ figure).
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import pickle
 import posixpath
 import re
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 from docutils import nodes
 from pydata_sphinx_theme import toctree as theme_toctree
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
+# Stored templates are only reused by the same theme, Sphinx and this module.
+_VERSIONS = "|".join(
+    (
+        version("sphinx"),
+        version("pydata-sphinx-theme"),
+        version("sphinx-book-theme"),
+        hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12],
+    )
+)
+
 # A page no toctree lists: the navigation rendered "from" it has no current entry.
 _NEUTRAL_PAGE = "_book_navigation_"
 _SLOT = "data-book-nav-slot"
+_STORE = "book-navigation"
+_STOCK_TOCTREE = "_book_stock_toctree"
 _SLOT_TAG = re.compile(rf'<(?:li|ul|a|details) {_SLOT}="(\d+)">')
 _SLOTTED = ("li", "ul", "details")
 
@@ -147,56 +167,124 @@ def cut_template(soup: BeautifulSoup) -> NavigationTemplate:
 
 @dataclass
 class FastNavigation:
-    """Per-app state: the templates of this build, one per folder and sidebar variant."""
+    """Per-app state: the sidebar templates, one per folder and sidebar variant.
+
+    Templates are also kept on disk beside the doctrees, named by the navigation
+    signature, so a rebuild in which no page was added, removed or retitled (a no-op,
+    or an edited post) renders no navigation at all; worker processes of a parallel
+    build share them the same way.
+    """
 
     templates: dict[tuple[Any, ...], NavigationTemplate] = field(default_factory=dict)
+    signature: str = ""
+    config: str = ""  # digest of the configuration, taken when the builder starts
 
     def install(
         self, app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
     ) -> None:
         """Wrap the theme's ``generate_toctree_html`` for this page."""
         stock = context.get("generate_toctree_html")
-        if (
-            stock is None
-            or not app.config.book_fast_navigation
-            or app.builder.name != "html"
-            # Extra pages (search, 404, ...) are one each, and some extensions change
-            # their links (the 404 page's are absolute): they keep the stock path.
-            or pagename not in app.env.found_docs
-        ):
+        if stock is None or not app.config.book_fast_navigation or app.builder.name != "html":
             return
+        own_helper = context.get("toctree") is context.get(_STOCK_TOCTREE)
+        if not own_helper and pagename in _listed(app.env):
+            return  # links rewritten by an extension on a page the sidebar marks: stock
 
         def generate_toctree_html(
             kind: str, startdepth: int = 1, show_nav_level: int = 1, **kwargs: Any
         ) -> Any:
             if kind != "sidebar" or startdepth != 0 or kwargs.get("collapse", True):
                 return stock(kind, startdepth, show_nav_level, **kwargs)
-            template = self.template(app, pagename, templatename, show_nav_level, kwargs)
-            return template.render(_self_href(app, pagename))
+            if own_helper:
+                # Pages of one folder share one template, drawn from a page no toctree lists.
+                source = posixpath.join(posixpath.dirname(pagename), _NEUTRAL_PAGE)
+                helper = _neutral_helper(app, source)
+            else:
+                # The 404 page: links made by its own helper, nothing to mark.
+                source, helper = pagename, context["toctree"]
+            template = self.template(app, source, helper, show_nav_level, kwargs)
+            return template.render(_self_href(app, pagename) if own_helper else "")
 
         context["generate_toctree_html"] = generate_toctree_html
 
     def template(
-        self, app: Sphinx, pagename: str, templatename: str, show_nav_level: int, kwargs: dict[str, Any]
+        self, app: Sphinx, source: str, helper: Any, show_nav_level: int, kwargs: dict[str, Any]
     ) -> NavigationTemplate:
-        folder = posixpath.dirname(pagename)
-        key = (folder, show_nav_level, tuple(sorted(kwargs.items())))
+        key = (source, show_nav_level, tuple(sorted(kwargs.items())))
         if key not in self.templates:
-            self.templates[key] = self._render_template(app, folder, templatename, show_nav_level, kwargs)
+            path = self._stored(app, key)
+            template = _load(path) if path is not None else None
+            if template is None:
+                template = _render_template(app, source, helper, show_nav_level, kwargs)
+                if path is not None:
+                    _store(path, template)
+            self.templates[key] = template
         return self.templates[key]
 
-    @staticmethod
-    def _render_template(
-        app: Sphinx, folder: str, templatename: str, show_nav_level: int, kwargs: dict[str, Any]
-    ) -> NavigationTemplate:
-        neutral = posixpath.join(folder, _NEUTRAL_PAGE)
-        builder: Any = app.builder
-        context: dict[str, Any] = {
-            "toctree": lambda **options: builder._get_local_toctree(neutral, **options),
-        }
-        theme_toctree.add_toctree_functions(app, neutral, templatename, context, None)
-        soup = context["generate_toctree_html"]("sidebar", 0, show_nav_level, **kwargs)
-        return cut_template(soup)
+    def _stored(self, app: Sphinx, key: tuple[Any, ...]) -> Path | None:
+        if not app.doctreedir or not dict(key[2]).get("titles_only"):
+            return None  # a sidebar showing sections depends on every heading: not stored
+        if not self.signature:
+            self.signature = self.store_signature(app)
+        name = hashlib.sha256(f"{self.signature}{key!r}".encode()).hexdigest()[:32]
+        return Path(app.doctreedir) / _STORE / f"{self.signature[:16]}-{name}.pickle"
+
+    def store_signature(self, app: Sphinx) -> str:
+        """What a stored template depends on: the navigation, the code, the configuration."""
+        return hashlib.sha256((self.config + navigation_signature(app.env)).encode()).hexdigest()
+
+    def prune_store(self, app: Sphinx, exception: Exception | None) -> None:
+        """Drop stored templates of earlier navigations (build-finished)."""
+        folder = Path(app.doctreedir) / _STORE if app.doctreedir else None
+        if exception is not None or folder is None or not folder.is_dir():
+            return
+        current = self.store_signature(app)[:16]
+        for path in folder.glob("*.pickle"):
+            if not path.name.startswith(current):
+                path.unlink(missing_ok=True)
+
+
+def config_digest(app: Sphinx) -> str:
+    """The configuration as read (themes adjust some values later, mid-build)."""
+    settings = {}
+    for name in sorted(option.name for option in app.config):
+        value = getattr(app.config, name, None)
+        try:
+            settings[name] = json.dumps(value, sort_keys=True)
+        except (TypeError, ValueError):
+            continue  # functions and objects have no stable spelling; they do not shape links
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode() + _VERSIONS.encode()).hexdigest()
+
+
+def _neutral_helper(app: Sphinx, neutral: str) -> Any:
+    builder: Any = app.builder
+    return lambda **options: builder._get_local_toctree(neutral, **options)
+
+
+def _render_template(
+    app: Sphinx, source: str, helper: Any, show_nav_level: int, kwargs: dict[str, Any]
+) -> NavigationTemplate:
+    """The theme's own sidebar for ``source``, cut into a template."""
+    context: dict[str, Any] = {"toctree": helper}
+    theme_toctree.add_toctree_functions(app, source, "page.html", context, None)
+    soup = context["generate_toctree_html"]("sidebar", 0, show_nav_level, **kwargs)
+    return cut_template(soup)
+
+
+def _load(path: Path) -> NavigationTemplate | None:
+    try:
+        template = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None
+    return template if isinstance(template, NavigationTemplate) else None
+
+
+def _store(path: Path, template: NavigationTemplate) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "wb") as stream:
+        pickle.dump(template, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    Path(temporary).replace(path)
 
 
 def _self_href(app: Sphinx, pagename: str) -> str:
@@ -210,13 +298,20 @@ def _self_href(app: Sphinx, pagename: str) -> str:
 
 
 def navigation_signature(env: BuildEnvironment) -> str:
-    """What every sidebar shows: the toctree's shape and the title of each page in it."""
+    """What every sidebar shows: the toctrees (entries, captions, options), and the
+    title and section numbers of each page they list."""
     digest = hashlib.sha256()
     for parent in sorted(env.toctree_includes):
-        digest.update(f"{parent}\0{'|'.join(env.toctree_includes[parent])}\n".encode())
+        # the toctree directives themselves: entries, captions (part titles), options
+        toc = env.tocs.get(parent)
+        trees = list(toc.findall(addnodes.toctree)) if toc is not None else []
+        attributes = [sorted((k, repr(v)) for k, v in tree.attributes.items()) for tree in trees]
+        digest.update(f"{parent}\0{env.toctree_includes[parent]!r}\0{attributes!r}\n".encode())
     for docname in sorted(_listed(env)):
         title = env.titles.get(docname)
-        digest.update(f"{docname}\0{title.astext() if isinstance(title, nodes.Node) else ''}\n".encode())
+        numbers = sorted(env.toc_secnumbers.get(docname, {}).items())
+        text = title.astext() if isinstance(title, nodes.Node) else ""
+        digest.update(f"{docname}\0{text}\0{numbers!r}\n".encode())
     return digest.hexdigest()
 
 
@@ -239,6 +334,13 @@ def rewrite_all_when_navigation_changed(app: Sphinx, env: BuildEnvironment) -> l
     return sorted(env.found_docs)
 
 
+def remember_stock_toctree(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Note Sphinx's own toctree helper before any extension may replace it."""
+    context[_STOCK_TOCTREE] = context.get("toctree")
+
+
 def take_over_theme_navigation(app: Sphinx, navigation: FastNavigation) -> None:
     """Put the fast sidebar in place of the theme's, before anything renders a sidebar.
 
@@ -249,6 +351,7 @@ def take_over_theme_navigation(app: Sphinx, navigation: FastNavigation) -> None:
     """
     if not app.config.book_fast_navigation:
         return
+    navigation.config = config_digest(app)
     listeners = app.events.listeners.get("html-page-context", [])
     for listener in list(listeners):
         if listener.handler is theme_toctree.add_toctree_functions:
@@ -268,5 +371,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     navigation = FastNavigation()
     # The theme's handlers exist once the builder (and so the theme) is set up.
     app.connect("builder-inited", lambda app: take_over_theme_navigation(app, navigation))
+    app.connect("html-page-context", remember_stock_toctree, priority=0)
+    app.connect("build-finished", navigation.prune_store)
     app.connect("env-get-updated", rewrite_all_when_navigation_changed)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
