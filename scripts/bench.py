@@ -163,7 +163,7 @@ class Bench:
             step, count, round(sum(p.seconds for p in parts), 2),
             max(p.peak_rss_mb for p in parts), all(p.ok for p in parts),
         )  # fmt: skip
-        self.runs.append(total)
+        self.runs.extend([*parts, total])
 
     def extrapolate_stock(self, sizes: Sequence[int]) -> None:
         measured = [
