@@ -8,13 +8,14 @@ the edit changed, and a renamed post must reach every page's sidebar.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from bookgen.corpus import glossary_terms, synthetic_posts, write_corpus
 from tests.conftest import GLOSSARY_FILE, RESOURCES_FILE, ROOT, BuiltBook, build_book, convert_book
@@ -51,36 +52,41 @@ def counting_toctree_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
+@dataclass(frozen=True)
+class Builds:
+    """The same book built with the fast sidebar and with the stock one."""
+
+    fast: BuiltBook
+    stock: BuiltBook
+    fast_calls: list[str]  # documents whose whole toctree was resolved
+    stock_calls: list[str]
+
+
+def counted_build(tmp: Path, corpus: Path, extra_args: list[str]) -> tuple[BuiltBook, list[str]]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        calls = counting_toctree_calls(monkeypatch)
+        book = build_book(
+            tmp,
+            corpus,
+            None,
+            extra_args=extra_args,
+            glossary_file=GLOSSARY_FILE,
+            resources_file=RESOURCES_FILE,
+        )
+    return book, calls
+
+
 @pytest.fixture(scope="module")
-def both_builds(
-    corpus: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[BuiltBook, BuiltBook, list[str], list[str]]]:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        fast_calls = counting_toctree_calls(monkeypatch)
-        fast = build_book(
-            tmp_path_factory.mktemp("fast"),
-            corpus,
-            None,
-            glossary_file=GLOSSARY_FILE,
-            resources_file=RESOURCES_FILE,
-        )
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        stock_calls = counting_toctree_calls(monkeypatch)
-        stock = build_book(
-            tmp_path_factory.mktemp("stock"),
-            corpus,
-            None,
-            extra_args=["-D", "book_fast_navigation=0"],
-            glossary_file=GLOSSARY_FILE,
-            resources_file=RESOURCES_FILE,
-        )
-    yield fast, stock, fast_calls, stock_calls
+def both_builds(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    fast, fast_calls = counted_build(tmp_path_factory.mktemp("fast"), corpus, [])
+    stock, stock_calls = counted_build(
+        tmp_path_factory.mktemp("stock"), corpus, ["-D", "book_fast_navigation=0"]
+    )
+    return Builds(fast, stock, fast_calls, stock_calls)
 
 
-def test_parallel_fast_sidebar_equals_serial(
-    corpus: Path, tmp_path: Path, both_builds: tuple[BuiltBook, BuiltBook, list[str], list[str]]
-) -> None:
-    serial = both_builds[0]
+def test_parallel_fast_sidebar_equals_serial(corpus: Path, tmp_path: Path, both_builds: Builds) -> None:
+    serial = both_builds.fast
     parallel = build_book(
         tmp_path,
         corpus,
@@ -94,16 +100,16 @@ def test_parallel_fast_sidebar_equals_serial(
         assert sidebar(parallel.html / page.relative_to(serial.html)) == sidebar(page), page.name
 
 
-def test_both_builds_are_clean(both_builds: tuple[BuiltBook, BuiltBook, list[str], list[str]]) -> None:
-    fast, stock, _, _ = both_builds
+def test_both_builds_are_clean(both_builds: Builds) -> None:
+    fast, stock = both_builds.fast, both_builds.stock
     assert (fast.status, fast.warnings) == (0, "")
     assert stock.status == 0
 
 
 def test_sidebar_equals_stock_on_every_page(
-    both_builds: tuple[BuiltBook, BuiltBook, list[str], list[str]],
+    both_builds: Builds,
 ) -> None:
-    fast, stock, _, _ = both_builds
+    fast, stock = both_builds.fast, both_builds.stock
     pages = sorted(p.relative_to(fast.html) for p in fast.html.rglob("*.html") if "_static" not in p.parts)
     assert len(pages) > POST_COUNT
     differing = [str(page) for page in pages if sidebar(fast.html / page) != sidebar(stock.html / page)]
@@ -111,9 +117,9 @@ def test_sidebar_equals_stock_on_every_page(
 
 
 def test_toctree_resolved_once_per_folder_not_per_page(
-    both_builds: tuple[BuiltBook, BuiltBook, list[str], list[str]],
+    both_builds: Builds,
 ) -> None:
-    fast, _, fast_calls, stock_calls = both_builds
+    fast, fast_calls, stock_calls = both_builds.fast, both_builds.fast_calls, both_builds.stock_calls
     pages = list(fast.html.rglob("*.html"))
     assert len(stock_calls) >= POST_COUNT  # stock: at least once for every page
     folders = {str(Path(name).parent) for name in fast_calls}
@@ -122,9 +128,9 @@ def test_toctree_resolved_once_per_folder_not_per_page(
 
 
 def test_current_post_is_marked_and_its_part_expanded(
-    both_builds: tuple[BuiltBook, BuiltBook, list[str], list[str]],
+    both_builds: Builds,
 ) -> None:
-    fast, _, _, _ = both_builds
+    fast = both_builds.fast
     for page in sorted((fast.html / "generated" / "posts").glob("*.html"))[:5]:
         nav = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("nav.bd-docs-nav")
         assert nav is not None
@@ -154,18 +160,20 @@ class IncrementalBook:
         convert_book(self.tmp, self.posts, None, glossary_file=GLOSSARY_FILE)
         read: list[str] = []
         written: list[str] = []
-        app = Sphinx(
-            str(self.docs),
-            str(ROOT),
-            str(self.tmp / "html"),
-            str(self.tmp / "doctrees"),
-            "html",
-            status=io.StringIO(),
-            warning=io.StringIO(),
-        )
-        app.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames))
-        app.connect("html-page-context", lambda app, pagename, *rest: written.append(pagename))
-        app.build()
+        # As sphinx-build does: directives and roles registered by this build stay in it.
+        with patch_docutils(ROOT), docutils_namespace():
+            app = Sphinx(
+                str(self.docs),
+                str(ROOT),
+                str(self.tmp / "html"),
+                str(self.tmp / "doctrees"),
+                "html",
+                status=io.StringIO(),
+                warning=io.StringIO(),
+            )
+            app.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames))
+            app.connect("html-page-context", lambda app, pagename, *rest: written.append(pagename))
+            app.build()
         assert app.statuscode == 0
         return sorted(read), written
 

@@ -352,7 +352,9 @@ def take_over_theme_navigation(app: Sphinx, navigation: FastNavigation) -> None:
     if not app.config.book_fast_navigation:
         return
     navigation.config = config_digest(app)
-    listeners = app.events.listeners.get("html-page-context", [])
+    # Sphinx keeps its handlers in ``app.events.listeners``; if that ever changes the
+    # theme's handler is simply not found and the stock sidebar is used.
+    listeners = getattr(app.events, "listeners", {}).get("html-page-context", [])
     for listener in list(listeners):
         if listener.handler is theme_toctree.add_toctree_functions:
             app.disconnect(listener.id)
