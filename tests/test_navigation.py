@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
@@ -18,6 +19,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from bookgen.corpus import glossary_terms, synthetic_posts, write_corpus
+from bookgen.sphinx_nav import SmallUpdates
 from tests.conftest import GLOSSARY_FILE, RESOURCES_FILE, ROOT, BuiltBook, build_book, convert_book
 
 pytestmark = pytest.mark.build
@@ -230,3 +232,14 @@ def test_renamed_post_reaches_every_sidebar(incremental: IncrementalBook) -> Non
         page = html / "generated" / "posts" / f"{source.stem}.html"
         assert "A title nobody had before" in sidebar(page), page.name
     assert len(written) > 12
+
+
+def test_small_updates_run_serially_and_full_rewrites_in_parallel() -> None:
+    app = SimpleNamespace(parallel=2)
+    updates = SmallUpdates()
+    updates.before_read(app, None, ["generated/posts/one", "index"])  # type: ignore[arg-type]
+    assert app.parallel == 1
+    updates.many_to_write(app)  # type: ignore[arg-type]
+    assert app.parallel == 2
+    updates.before_read(app, None, [f"generated/posts/{n}" for n in range(100)])  # type: ignore[arg-type]
+    assert app.parallel == 2

@@ -11,15 +11,17 @@ The cache is never a source of truth: deleting it only costs time.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .model import Post
 from .post import read_post
@@ -31,10 +33,28 @@ T = TypeVar("T")
 PARALLEL_THRESHOLD = 64
 
 
+Mapper = Callable[..., Iterable[Any]]
+
+
+@contextlib.contextmanager
+def worker_map(count: int) -> Iterator[Mapper]:
+    """``map`` over worker processes when there are enough posts and CPUs, else ``map``.
+
+    Results come back in order, so output never depends on the number of workers.
+    """
+    if count < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+        yield map
+        return
+    with ProcessPoolExecutor() as pool:
+        yield functools.partial(pool.map, chunksize=16)
+
+
 def source_digest() -> str:
     """Digest of the converter's own code: output made by other code is not reused."""
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
+        if path.name.startswith("sphinx_"):
+            continue  # the Sphinx extensions do not take part in converting
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
@@ -78,9 +98,10 @@ class PostCache:
     dropped on each write, so the cache stays the size of the book.
     """
 
-    def __init__(self, folder: Path | None, code: str) -> None:
+    def __init__(self, folder: Path | None, code: str, map_posts: Mapper = map) -> None:
         self.folder = folder
         self.code = code
+        self.map_posts = map_posts
         self.hits = 0
         self.url_forms: dict[str, str] = {}  # normalised link addresses of the posts read
 
@@ -102,11 +123,7 @@ class PostCache:
         missing = [index for index, key in enumerate(keys) if key not in stored]
         self.hits = len(files) - len(missing)
         jobs = [(files[i][1], files[i][0]) for i in missing]
-        if len(jobs) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
-            with ProcessPoolExecutor() as pool:
-                parsed = list(pool.map(_read_one, jobs, chunksize=16))
-        else:
-            parsed = [_read_one(job) for job in jobs]
+        parsed = list(self.map_posts(_read_one, jobs))
         fresh = dict(zip((keys[i] for i in missing), parsed, strict=True))
         results = [stored.get(key) or fresh[key] for key in keys]
         if self.folder is not None and (fresh or len(stored) != len(set(keys))):

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .book import BookFileError, assemble_book, parse_book_file
-from .cache import Memo, PostCache, inputs_fingerprint, source_digest
+from .cache import Memo, PostCache, inputs_fingerprint, source_digest, worker_map
 from .decode import BinaryFileError, check_not_binary
 from .glossary import Glossary, GlossaryFileError, Mention, candidate_terms, link_book, parse_glossary
 from .model import Book, Post, Report
@@ -135,8 +135,6 @@ def convert(
     console: Console,
 ) -> int:
     """The run proper: parse (or load) every post, assemble, link, render, write."""
-    reports: list[Report] = []
-    posts: list[Post] = []
     readable: list[tuple[str, bytes]] = []
     for name, data in files:
         try:
@@ -144,6 +142,20 @@ def convert(
             readable.append((name, data))
         except BinaryFileError as error:
             errors.append(str(error))
+    # Worker processes parse; linking and rendering stay here (posts are costly to pickle).
+    with worker_map(len(readable)) as map_posts:
+        cache.map_posts = map_posts
+        return _convert(args, readable, errors, cache, console)
+
+
+def _convert(
+    args: argparse.Namespace,
+    readable: list[tuple[str, bytes]],
+    errors: list[str],
+    cache: PostCache,
+    console: Console,
+) -> int:
+    reports: list[Report] = []
     posts = cache.read_posts(readable)
     try:
         spec = parse_book_file(args.book.read_text(encoding="utf-8"), str(args.book)) if args.book else None

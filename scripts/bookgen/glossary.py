@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import yaml
@@ -341,30 +341,15 @@ def link_terms(post: Post, matcher: PhraseMatcher) -> tuple[Post, tuple[Mention,
     ), mentions
 
 
-PostLinker = Callable[
-    [Post, Callable[[], tuple[Post, tuple[Mention, ...]]]], tuple[Post, tuple[Mention, ...]]
-]
-
-
-def link_book(
-    book: Book, glossary: Glossary, remember: PostLinker | None = None
-) -> tuple[Book, dict[str, list[Mention]]]:
-    """Link first mentions in every post; return the book and each term's mentions in order.
-
-    ``remember(post, link)`` may return a stored result for a post instead of calling
-    ``link()`` (the converter's cache); by default every post is linked.
-    """
+def link_book(book: Book, glossary: Glossary) -> tuple[Book, dict[str, list[Mention]]]:
+    """Link first mentions in every post; return the book and each term's mentions in order."""
     matcher = term_matcher(glossary)
     usage: dict[str, list[Mention]] = {entry.term: [] for entry in glossary.entries}
     parts = []
     for part in book.parts:
         posts = []
         for post in part.posts:
-
-            def link(post: Post = post) -> tuple[Post, tuple[Mention, ...]]:
-                return link_terms(post, matcher)
-
-            linked, mentions = remember(post, link) if remember else link()
+            linked, mentions = link_terms(post, matcher)
             posts.append(linked)
             for mention in mentions:
                 usage[mention.term].append(mention)

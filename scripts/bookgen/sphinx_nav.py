@@ -20,6 +20,11 @@ other call, and pages such as the 404 page whose links an extension rewrites, go
 the theme's own function.
 Turn it off with ``book_fast_navigation = False`` (the benchmark does, for the stock
 figure).
+
+Two incremental-build rules live here too: a change to the navigation (a page added,
+removed or retitled) rewrites every page, so no sidebar goes stale; and an update that
+reads only a few pages runs in one process even under ``-j``, where forking workers
+would cost more than the work.
 """
 
 from __future__ import annotations
@@ -319,7 +324,30 @@ def _listed(env: BuildEnvironment) -> Iterable[str]:
     return {child for children in env.toctree_includes.values() for child in children}
 
 
-def rewrite_all_when_navigation_changed(app: Sphinx, env: BuildEnvironment) -> list[str]:
+# Below this many pages to read, worker processes cost more than they save.
+SERIAL_BELOW = 24
+
+
+@dataclass
+class SmallUpdates:
+    """Read and write a small update in one process: ``-j`` forks workers and pickles
+    the environment for each, seconds of work for an edit that touches two pages."""
+
+    jobs: int = 0  # the -j the build was started with, while it is lowered
+
+    def before_read(self, app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+        if app.parallel > 1 and len(docnames) < SERIAL_BELOW:
+            self.jobs, app.parallel = app.parallel, 1
+
+    def many_to_write(self, app: Sphinx) -> None:
+        """Every page is to be written again: workers pay off after all."""
+        if self.jobs:
+            app.parallel, self.jobs = self.jobs, 0
+
+
+def rewrite_all_when_navigation_changed(
+    app: Sphinx, env: BuildEnvironment, small_updates: SmallUpdates | None = None
+) -> list[str]:
     """A new, removed or renamed page changes every sidebar: write every page again.
 
     Stock Sphinx rewrites only the changed pages and their parents, leaving the old
@@ -331,6 +359,8 @@ def rewrite_all_when_navigation_changed(app: Sphinx, env: BuildEnvironment) -> l
     if previous is None or previous == signature:
         return []
     logger.info("navigation changed: writing every page again")
+    if small_updates is not None:
+        small_updates.many_to_write(app)
     return sorted(env.found_docs)
 
 
@@ -375,5 +405,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", lambda app: take_over_theme_navigation(app, navigation))
     app.connect("html-page-context", remember_stock_toctree, priority=0)
     app.connect("build-finished", navigation.prune_store)
-    app.connect("env-get-updated", rewrite_all_when_navigation_changed)
+    small_updates = SmallUpdates()
+    app.connect("env-before-read-docs", small_updates.before_read)
+    app.connect(
+        "env-get-updated", lambda app, env: rewrite_all_when_navigation_changed(app, env, small_updates)
+    )
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
