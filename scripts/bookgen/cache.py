@@ -25,7 +25,6 @@ from typing import Any, Generic, TypeVar
 
 from .model import Post
 from .post import read_post
-from .resources import normal_forms
 
 T = TypeVar("T")
 
@@ -81,13 +80,8 @@ def _write_atomic(path: Path, content: bytes) -> None:
     Path(temporary).replace(path)
 
 
-Parsed = tuple[Post, dict[str, str]]
-
-
-def _read_one(item: tuple[bytes, str]) -> Parsed:
-    """Parse one post, and normalise its link addresses while in a worker."""
-    post = read_post(*item)
-    return post, normal_forms(post)
+def _read_one(item: tuple[bytes, str]) -> Post:
+    return read_post(*item)
 
 
 class PostCache:
@@ -103,9 +97,8 @@ class PostCache:
         self.code = code
         self.map_posts = map_posts
         self.hits = 0
-        self.url_forms: dict[str, str] = {}  # normalised link addresses of the posts read
 
-    def _load(self) -> dict[str, Parsed]:
+    def _load(self) -> dict[str, Post]:
         path = self.folder / "posts.pickle" if self.folder else None
         if path is None or not path.exists():
             return {}
@@ -125,13 +118,11 @@ class PostCache:
         jobs = [(files[i][1], files[i][0]) for i in missing]
         parsed = list(self.map_posts(_read_one, jobs))
         fresh = dict(zip((keys[i] for i in missing), parsed, strict=True))
-        results = [stored.get(key) or fresh[key] for key in keys]
+        posts = [stored.get(key) or fresh[key] for key in keys]
         if self.folder is not None and (fresh or len(stored) != len(set(keys))):
-            kept = dict(zip(keys, results, strict=True))
+            kept = dict(zip(keys, posts, strict=True))
             _write_atomic(self.folder / "posts.pickle", pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
-        for _, forms in results:
-            self.url_forms.update(forms)
-        return [post for post, _ in results]
+        return posts
 
     def last_run(self, fingerprint: str) -> tuple[int, list[str]] | None:
         """Exit status and printed lines of the last run, if it had these very inputs."""

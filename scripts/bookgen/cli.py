@@ -170,7 +170,7 @@ def _convert(
             curated = parse_resources(
                 args.resources.read_text(encoding="utf-8"), str(args.resources), glossary
             )
-            book, catalog, citations = cite_resources(book, curated, cache.url_forms)
+            book, catalog, citations = cite_resources(book, curated)
             reports.extend(resource_reports(catalog, citations, str(args.resources)))
         pages_memo: Memo[str] = Memo(args.cache, "pages", cache.code)
         if glossary is not None:

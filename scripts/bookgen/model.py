@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 # --- inline nodes -----------------------------------------------------------------
@@ -273,21 +273,3 @@ def map_running_text(
             tuple(tuple(inlines(cell) for cell in row) for row in block.rows),
         )
     return block
-
-
-def iter_links(blocks: Iterable[Block], lead: Iterable[Inline] = ()) -> Iterator[Link]:
-    """Every ``Link`` of a post, in running text, headings, lists, quotes and tables."""
-    pending: list[object] = [*lead, *blocks]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, Link):
-            yield node
-            pending.extend(node.children)
-        elif isinstance(node, Paragraph | Heading | Quote | Emphasis | Strong | Strikethrough):
-            pending.extend(node.children)
-        elif isinstance(node, ListBlock):
-            pending.extend(block for item in node.items for block in item)
-        elif isinstance(node, Table):
-            pending.extend(
-                inline for cell in (*node.header, *(c for row in node.rows for c in row)) for inline in cell
-            )

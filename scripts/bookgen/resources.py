@@ -39,7 +39,6 @@ from .model import (
     Strong,
     TermRef,
     Text,
-    iter_links,
     map_running_text,
     plain_text,
     text_width,
@@ -119,30 +118,11 @@ def url_key(url: str) -> str:
 
     Scheme, ``www.``, a trailing slash, the fragment and tracking parameters do not count.
     """
-    return key_of_normal(normalise_url(url))
-
-
-def key_of_normal(normal: str) -> str:
-    """``url_key`` of a URL already through ``normalise_url``."""
-    parts = urlsplit(normal)
+    parts = urlsplit(normalise_url(url))
     host = parts.netloc.lower().removeprefix("www.")
     path = parts.path.rstrip("/")
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
     return f"{host}{path}" + (f"?{query}" if query else "")
-
-
-def normal_forms(post: Post) -> dict[str, str]:
-    """``normalise_url`` of every link address and link text of a post.
-
-    Computed with the parse (in worker processes, and cached with it) so that citing,
-    which walks the whole book in order, does not normalise thousands of URLs itself.
-    """
-    forms: dict[str, str] = {}
-    for link in iter_links(post.body, post.lead):
-        for value in (link.url, plain_text(link.children)):
-            if value.strip() and value not in forms:
-                forms[value] = normalise_url(value)
-    return forms
 
 
 def _tracking(parameter: str) -> bool:
@@ -242,8 +222,7 @@ class _Index:
     Curated entries win: a later find never takes over a curated URL or name.
     """
 
-    def __init__(self, catalog: Catalog, known_forms: Mapping[str, str]) -> None:
-        self.known_forms = known_forms
+    def __init__(self, catalog: Catalog) -> None:
         self.by_url: dict[str, ResourceEntry] = {}
         self.by_name: dict[str, ResourceEntry] = {}
         self.by_id = catalog.by_id()
@@ -257,13 +236,6 @@ class _Index:
             self.by_url.setdefault(url_key(entry.url), entry)
         for name in (entry.title, *entry.names):
             self.by_name.setdefault(name_key(name), entry)
-
-    def normal(self, url: str) -> str:
-        known = self.known_forms.get(url)
-        return known if known is not None else normalise_url(url)
-
-    def key(self, url: str) -> str:
-        return key_of_normal(self.normal(url))
 
     def add_found(self, entry: ResourceEntry) -> ResourceEntry:
         self.found[entry.id] = entry
@@ -351,11 +323,11 @@ class _Finder:
     # lookup
 
     def _by_url(self, url: str, text: str) -> ResourceEntry:
-        key = self.index.key(url)
+        key = url_key(url)
         if key not in self.index.by_url:
-            title = text if text.strip() and self.index.key(text) != key else key
+            title = text if text.strip() and url_key(text) != key else key
             entry = ResourceEntry(
-                f"web-{slugify(key)[:60]}", " ".join(title.split()), UNCURATED, url=self.index.normal(url)
+                f"web-{slugify(key)[:60]}", " ".join(title.split()), UNCURATED, url=normalise_url(url)
             )
             return self.index.add_found(entry)
         return self.index.by_url[key]
@@ -391,14 +363,10 @@ def _strip_refs(nodes: Sequence[Inline]) -> list[Inline]:
     return out
 
 
-def cite_resources(
-    book: Book, catalog: Catalog, known_forms: Mapping[str, str] | None = None
-) -> tuple[Book, Catalog, dict[str, list[Citation]]]:
+def cite_resources(book: Book, catalog: Catalog) -> tuple[Book, Catalog, dict[str, list[Citation]]]:
     """Find every post's citations; return the book, the catalogue grown by uncurated
-    finds, and each resource's citations in book order.
-
-    ``known_forms`` holds URLs already normalised (see ``normal_forms``)."""
-    index = _Index(catalog, known_forms or {})
+    finds, and each resource's citations in book order."""
+    index = _Index(catalog)
     citations: dict[str, list[Citation]] = {}
     parts = []
     for part in book.parts:
