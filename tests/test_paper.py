@@ -13,9 +13,8 @@ import pytest
 from pypdf import PdfReader
 from sphinx.cmd.build import build_main
 
-from bookgen.cli import main as convert
 from bookgen.post import read_post
-from tests.conftest import BOOK_FILE, GLOSSARY_FILE, POSTS, RESOURCES_FILE, ROOT, need, words
+from tests.conftest import BOOK_FILE, GLOSSARY_FILE, POSTS, RESOURCES_FILE, ROOT, convert_book, need, words
 from tests.test_build import raw_post_words
 
 pytestmark = pytest.mark.build
@@ -27,15 +26,6 @@ class Paper:
     log: str
     text: str
     outline: list[str]
-
-
-def convert_into(tmp: Path) -> Path:
-    docs = tmp / "docs"
-    shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("generated"))
-    args = ["--posts", str(POSTS), "--book", str(BOOK_FILE), "--glossary", str(GLOSSARY_FILE)]
-    args += ["--resources", str(RESOURCES_FILE), "--docs", str(docs)]
-    assert convert([*args, "--out", str(docs / "generated"), "-q"]) == 0
-    return docs
 
 
 def outline_titles(entries: Sequence[object], reader: PdfReader) -> list[str]:
@@ -53,7 +43,7 @@ def paper(tmp_path_factory: pytest.TempPathFactory) -> Paper:
     need(bool(shutil.which("xelatex") and shutil.which("latexmk")), "TeX (xelatex, latexmk) is not installed")
     need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
     tmp = tmp_path_factory.mktemp("paper")
-    docs = convert_into(tmp)
+    docs = convert_book(tmp, POSTS, BOOK_FILE, glossary_file=GLOSSARY_FILE, resources_file=RESOURCES_FILE)
     latex = tmp / "latex"
     assert (
         build_main(["-b", "latex", "-c", str(ROOT), str(docs), str(latex), "-W", "--keep-going", "-n", "-q"])
@@ -124,7 +114,9 @@ def test_epub_passes_epubcheck(tmp_path: Path) -> None:
         shutil.which("epubcheck") is not None and shutil.which("java") is not None,
         "epubcheck/java not installed",
     )
-    docs = convert_into(tmp_path)
+    docs = convert_book(
+        tmp_path, POSTS, BOOK_FILE, glossary_file=GLOSSARY_FILE, resources_file=RESOURCES_FILE
+    )
     out = tmp_path / "epub"
     assert (
         build_main(

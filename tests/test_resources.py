@@ -23,7 +23,7 @@ from bookgen.resources import (
     parse_resources,
     url_key,
 )
-from tests.conftest import POSTS, RESOURCES_FILE, ROOT, BuiltBook
+from tests.conftest import POSTS, RESOURCES_FILE, ROOT, BuiltBook, convert_book
 
 
 @pytest.mark.parametrize(
@@ -196,13 +196,10 @@ def local_server() -> Iterator[str]:
 
 
 def test_linkcheck_reports_exactly_the_broken_address(tmp_path: Path, local_server: str) -> None:
-    import shutil
     import subprocess
     import sys
 
     from sphinx.cmd.build import build_main
-
-    from bookgen.cli import main as convert
 
     posts = tmp_path / "posts"
     posts.mkdir()
@@ -215,14 +212,7 @@ def test_linkcheck_reports_exactly_the_broken_address(tmp_path: Path, local_serv
         f"  - {{id: good, title: Good, url: '{local_server}/good', category: articles}}\n"
         f"  - {{id: gone, title: Gone, url: '{local_server}/missing', category: articles}}\n"
     )
-    docs = tmp_path / "docs"
-    shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("generated"))
-    assert (
-        convert(
-            ["--posts", str(posts), "--resources", str(resources), "--out", str(docs / "generated"), "-q"]
-        )
-        == 0
-    )
+    docs = convert_book(tmp_path, posts, None, resources_file=resources)
     out = tmp_path / "linkcheck"
     build_main(["-b", "linkcheck", "-c", str(ROOT), str(docs), str(out), "-q"])
     report = subprocess.run(
