@@ -17,13 +17,13 @@ import hashlib
 import json
 import os
 import pickle
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from .model import Post
+from .output import load_pickle, store_pickle, write_atomic
 from .post import read_post
 
 T = TypeVar("T")
@@ -72,14 +72,6 @@ def _post_key(code: str, name: str, data: bytes) -> str:
     return hashlib.sha256(code.encode() + b"\0" + name.encode() + b"\0" + data).hexdigest()
 
 
-def _write_atomic(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(content)
-    Path(temporary).replace(path)
-
-
 def _read_one(item: tuple[bytes, str]) -> Post:
     return read_post(*item)
 
@@ -99,13 +91,7 @@ class PostCache:
         self.hits = 0
 
     def _load(self) -> dict[str, Post]:
-        path = self.folder / "posts.pickle" if self.folder else None
-        if path is None or not path.exists():
-            return {}
-        try:
-            entries = pickle.loads(path.read_bytes())
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-            return {}  # a damaged cache is rebuilt
+        entries = load_pickle(self.folder / "posts.pickle") if self.folder else None
         return entries if isinstance(entries, dict) else {}
 
     def read_posts(self, files: list[tuple[str, bytes]]) -> list[Post]:
@@ -121,7 +107,7 @@ class PostCache:
         posts = [stored.get(key) or fresh[key] for key in keys]
         if self.folder is not None and (fresh or len(stored) != len(set(keys))):
             kept = dict(zip(keys, posts, strict=True))
-            _write_atomic(self.folder / "posts.pickle", pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+            store_pickle(self.folder / "posts.pickle", kept)
         return posts
 
     def last_run(self, fingerprint: str) -> tuple[int, list[str]] | None:
@@ -139,7 +125,7 @@ class PostCache:
     def store_run(self, fingerprint: str, status: int, output: list[str]) -> None:
         if self.folder is not None:
             data = {"fingerprint": fingerprint, "status": status, "output": output}
-            _write_atomic(self.folder / "last-run.json", json.dumps(data, indent=1).encode())
+            write_atomic(self.folder / "last-run.json", json.dumps(data, indent=1).encode())
 
 
 class Memo(Generic[T]):
@@ -155,12 +141,9 @@ class Memo(Generic[T]):
         self.stored: dict[str, T] = {}
         self.used: dict[str, T] = {}
         self.fresh = 0
-        if self.path is not None and self.path.exists():
-            try:
-                loaded = pickle.loads(self.path.read_bytes())
-                self.stored = loaded if isinstance(loaded, dict) else {}
-            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-                self.stored = {}
+        loaded = load_pickle(self.path) if self.path is not None else None
+        if isinstance(loaded, dict):
+            self.stored = loaded
 
     def __call__(self, inputs: object, compute: Callable[[], T]) -> T:
         if self.path is None:
@@ -176,4 +159,4 @@ class Memo(Generic[T]):
 
     def save(self) -> None:
         if self.path is not None and (self.fresh or len(self.used) != len(self.stored)):
-            _write_atomic(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
+            store_pickle(self.path, self.used)

@@ -2,7 +2,8 @@
 
 The converter writes only inside its output folder, rewrites a file only when its
 content changed (so mtimes, and Sphinx's incremental build, stay put), removes only
-files its manifest says it wrote, and refuses to overwrite anything else.
+files its manifest says it wrote, and refuses to overwrite anything else. The
+converter's cache and the sidebar store write through ``write_atomic`` too.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -72,7 +74,8 @@ def tree_matches_manifest(out_dir: Path) -> bool:
     return True
 
 
-def _write_atomic(path: Path, content: bytes) -> None:
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` so that no reader ever sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -112,7 +115,7 @@ def sync_tree(out_dir: Path, files: Mapping[str, str], check: bool = False) -> W
     if check:
         return result
     for path, content in planned:
-        _write_atomic(path, content)
+        write_atomic(path, content)
     for relative in leftovers:
         path = _target(out_dir, relative)
         path.unlink(missing_ok=True)
@@ -120,8 +123,21 @@ def sync_tree(out_dir: Path, files: Mapping[str, str], check: bool = False) -> W
     new_manifest = {rel: _digest(files[rel].encode("utf-8")) for rel in sorted(files)}
     if new_manifest != manifest or not (out_dir / MANIFEST).exists():
         body = json.dumps({"generator": "scripts/convert.py", "files": new_manifest}, indent=1) + "\n"
-        _write_atomic(out_dir / MANIFEST, body.encode("utf-8"))
+        write_atomic(out_dir / MANIFEST, body.encode("utf-8"))
     return result
+
+
+def load_pickle(path: Path) -> object | None:
+    """What ``store_pickle`` left at ``path``, or None if it is missing or unreadable."""
+    try:
+        value: object = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None  # a missing or damaged entry is simply computed again
+    return value
+
+
+def store_pickle(path: Path, value: object) -> None:
+    write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _prune_empty_dirs(directory: Path, root: Path) -> None:

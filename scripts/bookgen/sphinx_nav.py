@@ -31,11 +31,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import pickle
 import posixpath
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -49,6 +46,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
+
+from .output import load_pickle, store_pickle
 
 logger = logging.getLogger(__name__)
 
@@ -218,11 +217,12 @@ class FastNavigation:
         key = (source, show_nav_level, tuple(sorted(kwargs.items())))
         if key not in self.templates:
             path = self._stored(app, key)
-            template = _load(path) if path is not None else None
+            stored = load_pickle(path) if path is not None else None
+            template = stored if isinstance(stored, NavigationTemplate) else None
             if template is None:
                 template = _render_template(app, source, helper, show_nav_level, kwargs)
                 if path is not None:
-                    _store(path, template)
+                    store_pickle(path, template)
             self.templates[key] = template
         return self.templates[key]
 
@@ -274,22 +274,6 @@ def _render_template(
     theme_toctree.add_toctree_functions(app, source, "page.html", context, None)
     soup = context["generate_toctree_html"]("sidebar", 0, show_nav_level, **kwargs)
     return cut_template(soup)
-
-
-def _load(path: Path) -> NavigationTemplate | None:
-    try:
-        template = pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        return None
-    return template if isinstance(template, NavigationTemplate) else None
-
-
-def _store(path: Path, template: NavigationTemplate) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "wb") as stream:
-        pickle.dump(template, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    Path(temporary).replace(path)
 
 
 def _self_href(app: Sphinx, pagename: str) -> str:
