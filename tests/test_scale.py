@@ -124,3 +124,9 @@ def test_bench_summary_states_the_targets() -> None:
     assert any("(extrapolated)" in line for line in lines)
     assert "N=1000: stock book theme / ours = 15.0x (target >= 10x)" in lines
     assert "N=1000: ours / basic theme = 1.25x (target <= 2x)" in lines
+
+
+def test_check_writes_no_cache(tmp_path: Path) -> None:
+    out, cache = tmp_path / "gen", tmp_path / "cache"
+    assert main(["--posts", str(POSTS), "--out", str(out), "--cache", str(cache), "--check"]) == 1
+    assert not cache.exists() and not out.exists()

@@ -1,10 +1,12 @@
 """The converter's private cache: what makes a re-run with one edited post cheap.
 
-Two things are kept in ``--cache`` (``make`` uses ``_build/cache/convert``), both keyed
-by content and by the converter's own source, so a code change invalidates them:
+Kept in ``--cache`` (``make`` uses ``_build/cache/convert``), all keyed by content and
+by the converter's own source, so a code change invalidates them:
 
-- each parsed post, pickled under the digest of its name and bytes;
-- the fingerprint of all inputs of the last run, which lets a no-op run stop early.
+- each parsed post, under the digest of its name and bytes (``PostCache``);
+- each rendered post page, under the digest of what it is made from (``Memo``);
+- the fingerprint of all inputs of the last run and its report, which lets a no-op
+  run stop early and say the same.
 
 The cache is never a source of truth: deleting it only costs time.
 """
@@ -84,25 +86,24 @@ class PostCache:
     dropped on each write, so the cache stays the size of the book.
     """
 
-    def __init__(self, folder: Path | None, code: str, map_posts: Mapper = map) -> None:
+    def __init__(self, folder: Path | None, code: str) -> None:
         self.folder = folder
         self.code = code
-        self.map_posts = map_posts
         self.hits = 0
 
     def _load(self) -> dict[str, Post]:
         entries = load_pickle(self.folder / "posts.pickle") if self.folder else None
         return entries if isinstance(entries, dict) else {}
 
-    def read_posts(self, files: list[tuple[str, bytes]]) -> list[Post]:
+    def read_posts(self, files: list[tuple[str, bytes]], map_posts: Mapper = map) -> list[Post]:
         """Every file as a ``Post``, in order: cached ones loaded, the rest parsed
-        (in worker processes when there are many) and stored."""
+        (with ``map_posts``: ``worker_map`` spreads them over processes) and stored."""
         stored = self._load()
         keys = [_post_key(self.code, name, data) for name, data in files]
         missing = [index for index, key in enumerate(keys) if key not in stored]
         self.hits = len(files) - len(missing)
         jobs = [(files[i][1], files[i][0]) for i in missing]
-        parsed = list(self.map_posts(_read_one, jobs))
+        parsed = list(map_posts(_read_one, jobs))
         fresh = dict(zip((keys[i] for i in missing), parsed, strict=True))
         posts = [stored.get(key) or fresh[key] for key in keys]
         if self.folder is not None and (fresh or len(stored) != len(set(keys))):

@@ -12,7 +12,7 @@ from .book import BookFileError, assemble_book, parse_book_file
 from .cache import Memo, PostCache, inputs_fingerprint, source_digest, worker_map
 from .decode import BinaryFileError, check_not_binary
 from .glossary import Glossary, GlossaryFileError, Mention, candidate_terms, link_book, parse_glossary
-from .model import Book, Post, Report
+from .model import Book, Report
 from .output import OutputError, sync_tree, tree_matches_manifest
 from .pages import post_docname, render_book
 from .post import post_texts, word_count
@@ -104,15 +104,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             files.append((path.name, path.read_bytes()))
         except OSError as error:
             errors.append(f"{path.name}: {error}")
-    curated = [p for p in (args.book, args.glossary, args.resources) if p is not None]
-    try:
-        curated_files = [(f"curated:{p}", p.read_bytes()) for p in curated]
+    try:  # read once: for the fingerprint, and then parsed
+        curated = {p: p.read_bytes() for p in (args.book, args.glossary, args.resources) if p is not None}
     except OSError as error:
         print(f"convert: {error}", file=sys.stderr)
         return EXIT_ERROR
 
-    cache = PostCache(args.cache, source_digest())
+    # --check writes nothing, not even the cache.
+    cache = PostCache(None if args.check else args.cache, source_digest())
     settings = [f"{key}={value}" for key, value in sorted(vars(args).items()) if key != "cache"]
+    curated_files = [(f"curated:{path}", data) for path, data in curated.items()]
     fingerprint = inputs_fingerprint(cache.code, [*settings, *errors], [*files, *curated_files])
     last = cache.last_run(fingerprint)
     if last is not None and tree_matches_manifest(args.out):
@@ -121,15 +122,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"converted {len(files)} posts: nothing to write, inputs unchanged since the last run")
         return status
     console = Console()
-    status = convert(args, files, errors, cache, console)
-    if not args.check:
-        cache.store_run(fingerprint, status, console.lines)
+    status = convert(args, files=files, curated=curated, errors=errors, cache=cache, console=console)
+    cache.store_run(fingerprint, status, console.lines)
     return status
 
 
 def convert(
     args: argparse.Namespace,
+    *,
     files: list[tuple[str, bytes]],
+    curated: dict[Path, bytes],
     errors: list[str],
     cache: PostCache,
     console: Console,
@@ -144,42 +146,26 @@ def convert(
             errors.append(str(error))
     # Worker processes parse; linking and rendering stay here (posts are costly to pickle).
     with worker_map(len(readable)) as map_posts:
-        cache.map_posts = map_posts
-        return _convert(args, readable, errors, cache, console)
-
-
-def _convert(
-    args: argparse.Namespace,
-    readable: list[tuple[str, bytes]],
-    errors: list[str],
-    cache: PostCache,
-    console: Console,
-) -> int:
+        posts = cache.read_posts(readable, map_posts)
     reports: list[Report] = []
-    posts = cache.read_posts(readable)
     try:
-        spec = parse_book_file(args.book.read_text(encoding="utf-8"), str(args.book)) if args.book else None
+        spec = parse_book_file(curated[args.book].decode("utf-8"), str(args.book)) if args.book else None
         book = assemble_book(spec, posts, args.posts.resolve().name.replace("-", " ").title(), str(args.book))
         glossary = None
         usage: dict[str, list[Mention]] = {}
         if args.glossary:
-            glossary = parse_glossary(args.glossary.read_text(encoding="utf-8"), str(args.glossary))
+            glossary = parse_glossary(curated[args.glossary].decode("utf-8"), str(args.glossary))
         catalog = None
         citations: dict[str, list[Citation]] = {}
         if args.resources:
-            curated = parse_resources(
-                args.resources.read_text(encoding="utf-8"), str(args.resources), glossary
+            resources = parse_resources(
+                curated[args.resources].decode("utf-8"), str(args.resources), glossary
             )
-            book, catalog, citations = cite_resources(book, curated)
+            book, catalog, citations = cite_resources(book, resources)
             reports.extend(resource_reports(catalog, citations, str(args.resources)))
-        pages_memo: Memo[str] = Memo(args.cache, "pages", cache.code)
         if glossary is not None:
             book, usage = link_book(book, glossary)
-        entries = catalog.by_id() if catalog is not None else {}
-
-        def cited(post: Post) -> list[object]:
-            return [entries.get(resource) for resource in post.resources]
-
+        pages_memo: Memo[str] = Memo(cache.folder, "pages", cache.code)
         docs_prefix = os.path.relpath(args.out.resolve(), args.docs.resolve()).replace(os.sep, "/")
         pages = render_book(
             book,
@@ -189,7 +175,7 @@ def _convert(
             usage=usage,
             catalog=catalog,
             citations=citations,
-            remember=lambda post, render: pages_memo((post, args.posts.as_posix(), cited(post)), render),
+            remember=pages_memo,
         )
         result = sync_tree(args.out, pages, check=args.check)
         pages_memo.save()

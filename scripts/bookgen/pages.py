@@ -289,12 +289,13 @@ def render_book(
     usage: Mapping[str, Sequence[Mention]] | None = None,
     catalog: Catalog | None = None,
     citations: Mapping[str, Sequence[Citation]] | None = None,
-    remember: Callable[[Post, Callable[[], str]], str] | None = None,
+    remember: Callable[[object, Callable[[], str]], str] | None = None,
 ) -> dict[str, str]:
     """Every generated file of the book, by path relative to the output folder.
 
-    ``remember(post, render)`` may return a stored page for a post instead of calling
-    ``render()`` (the converter's cache); by default every page is rendered.
+    ``remember(inputs, render)`` may return the page stored for the same ``inputs``
+    (everything a post page is made from) instead of calling ``render()``: the
+    converter's cache. By default every page is rendered.
     """
     reference = [GLOSSARY_DOC] * (glossary is not None) + [f"{RESOURCES_DIR}/index"] * (catalog is not None)
     reference += [TAGS_DOC, ARCHIVE_DOC]
@@ -310,9 +311,11 @@ def render_book(
         files.update(render_resource_pages(catalog, citations or {}, book))
     entries = catalog.by_id() if catalog is not None else {}
     for post in book.posts:
+        cited = {resource: entries[resource] for resource in post.resources if resource in entries}
 
-        def render(post: Post = post) -> str:
-            return render_post_page(post, source_dir, entries)
+        def render(post: Post = post, cited: dict[str, ResourceEntry] = cited) -> str:
+            return render_post_page(post, source_dir, cited)
 
-        files[f"{post_docname(post)}.md"] = remember(post, render) if remember else render()
+        inputs = (post, source_dir, cited)
+        files[f"{post_docname(post)}.md"] = remember(inputs, render) if remember else render()
     return files
