@@ -201,7 +201,7 @@ class FastNavigation:
                 return stock(kind, startdepth, show_nav_level, **kwargs)
             if own_helper:
                 # Pages of one folder share one template, drawn from a page no toctree lists.
-                source = posixpath.join(posixpath.dirname(pagename), _NEUTRAL_PAGE)
+                source = _neutral_page(pagename)
                 helper = _neutral_helper(app, source)
             else:
                 # The 404 page: links made by its own helper, nothing to mark.
@@ -236,7 +236,8 @@ class FastNavigation:
 
     def store_signature(self, app: Sphinx) -> str:
         """What a stored template depends on: the navigation, the code, the configuration."""
-        return hashlib.sha256((self.config + navigation_signature(app.env)).encode()).hexdigest()
+        navigation = getattr(app.env, "book_navigation_signature", None) or navigation_signature(app.env)
+        return hashlib.sha256((self.config + navigation).encode()).hexdigest()
 
     def prune_store(self, app: Sphinx, exception: Exception | None) -> None:
         """Drop stored templates of earlier navigations (build-finished)."""
@@ -276,10 +277,14 @@ def _render_template(
     return cut_template(soup)
 
 
+def _neutral_page(pagename: str) -> str:
+    """The page of ``pagename``'s folder that no toctree lists: its sidebar marks nothing."""
+    return posixpath.join(posixpath.dirname(pagename), _NEUTRAL_PAGE)
+
+
 def _self_href(app: Sphinx, pagename: str) -> str:
     """How the neutral page of the folder links to ``pagename`` (Sphinx's own rule)."""
-    neutral = posixpath.join(posixpath.dirname(pagename), _NEUTRAL_PAGE)
-    href: str = app.builder.get_relative_uri(neutral, pagename)
+    href: str = app.builder.get_relative_uri(_neutral_page(pagename), pagename)
     return href
 
 
@@ -330,12 +335,13 @@ class SmallUpdates:
 
 
 def rewrite_all_when_navigation_changed(
-    app: Sphinx, env: BuildEnvironment, small_updates: SmallUpdates | None = None
+    app: Sphinx, env: BuildEnvironment, small_updates: SmallUpdates
 ) -> list[str]:
     """A new, removed or renamed page changes every sidebar: write every page again.
 
     Stock Sphinx rewrites only the changed pages and their parents, leaving the old
-    sidebar in all other pages until a full rebuild.
+    sidebar in all other pages until a full rebuild. The signature is kept on the
+    environment, where the sidebar store reads it.
     """
     signature = navigation_signature(env)
     previous = getattr(env, "book_navigation_signature", None)
@@ -343,8 +349,7 @@ def rewrite_all_when_navigation_changed(
     if previous is None or previous == signature:
         return []
     logger.info("navigation changed: writing every page again")
-    if small_updates is not None:
-        small_updates.many_to_write(app)
+    small_updates.many_to_write(app)
     return sorted(env.found_docs)
 
 
