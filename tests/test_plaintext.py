@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from bookgen.corpus import synthetic_posts
+from bookgen.markdown import is_literal_line, parse_plain_inline, read_plain_inline
 from bookgen.model import Heading, ListBlock, Paragraph, plain_text
 from bookgen.plaintext import bullet_text, looks_like_heading, read_plain_text
 
@@ -71,3 +73,13 @@ def test_paragraphs_with_and_without_blank_lines() -> None:
 def test_bullet_run_is_one_list() -> None:
     doc = read_plain_text("T\n\n• a\n• b\n- c\nafter it.", "p.txt")
     assert isinstance(doc.blocks[0], ListBlock) and len(doc.blocks[0].items) == 3
+
+
+def testis_literal_lines_of_a_corpus_read_as_the_parser_reads_them() -> None:
+    """The shortcut for lines with nothing to parse, on every line of synthetic exports."""
+    posts = synthetic_posts(40, seed=3, terms=["Machine Learning"])
+    texts = [post.text for post in posts if post.name.endswith(".txt")]
+    lines = [line.strip() for text in texts for line in text.split("\n") if line.strip()]
+    assert sum(is_literal_line(line) for line in lines) > len(lines) // 2
+    for line in lines:
+        assert read_plain_inline(line, "p.txt", 1) == parse_plain_inline(line, "p.txt", 1), line

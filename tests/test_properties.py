@@ -16,6 +16,7 @@ from myst_parser.parsers.mdit import create_md_parser
 
 from bookgen.book import unique_slugs
 from bookgen.decode import decode_post
+from bookgen.markdown import parse_plain_inline, read_plain_inline
 from bookgen.metadata import read_fields, split_front_matter
 from bookgen.pages import render_post_page
 from bookgen.post import read_post
@@ -87,3 +88,11 @@ def test_any_posts_build_without_warnings(posts: list[tuple[dict[str, object], s
             page = built.html / "generated" / "posts" / f"{post.slug}.html"
             missing = expected_words((folder / post.source).read_bytes(), post.source) - page_words(page)
             assert not missing, (post.source, missing)
+
+
+@settings(max_examples=500, deadline=None)
+@given(line=st.one_of(any_text, st.text(alphabet=MARKUP + "\r\u00a0\u2003é")))
+def test_literal_line_shortcut_agrees_with_the_parser(line: str) -> None:
+    """A plain-text line skips markdown-it only when the parse would give it back as is."""
+    line = line.replace("\n", " ")
+    assert read_plain_inline(line, "p.txt", 3) == parse_plain_inline(line, "p.txt", 3)

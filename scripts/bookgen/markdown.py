@@ -388,6 +388,22 @@ def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
     return tuple(merged)
 
 
+# What can start something other than literal text in ``PLAIN_INLINE``: a link or a
+# malformed one ("["), a template tag ("{"), and what markdown-it rewrites (CR, NUL).
+_PLAIN_INLINE_STARTS = frozenset("[{\r\0")
+
+
+def is_literal_line(line: str) -> bool:
+    """A line ``PLAIN_INLINE`` would return as one text node, unchanged: most lines of a
+    plain-text export. Answering no wrongly only costs a parse."""
+    return (
+        bool(line)
+        and line == line.strip()
+        and _PLAIN_INLINE_STARTS.isdisjoint(line)
+        and not _may_hold_link(line)
+    )
+
+
 def read_markdown(text: str, source: str, first_line: int) -> tuple[tuple[Block, ...], list[Report]]:
     """Parse a Markdown body into blocks; ``first_line`` is the body's line in the file."""
     reader = TreeReader(source, first_line)
@@ -397,6 +413,13 @@ def read_markdown(text: str, source: str, first_line: int) -> tuple[tuple[Block,
 
 def read_plain_inline(line: str, source: str, line_number: int) -> tuple[tuple[Inline, ...], list[Report]]:
     """Parse one line of a plain-text export: links and bare URLs, all else literal."""
+    if is_literal_line(line):
+        return (Text(line),), []
+    return parse_plain_inline(line, source, line_number)
+
+
+def parse_plain_inline(line: str, source: str, line_number: int) -> tuple[tuple[Inline, ...], list[Report]]:
+    """``read_plain_inline`` without its shortcut for lines that are literal text."""
     reader = TreeReader(source, line_number)
     tree = SyntaxTreeNode(PLAIN_INLINE.parse(line))
     inlines: list[Inline] = []
