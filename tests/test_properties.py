@@ -16,10 +16,10 @@ from myst_parser.parsers.mdit import create_md_parser
 
 from bookgen.book import unique_slugs
 from bookgen.decode import decode_post
-from bookgen.markdown import parse_plain_inline, read_plain_inline
+from bookgen.markdown import BLOCK_PROBE, parse_plain_inline, read_plain_inline
 from bookgen.metadata import read_fields, split_front_matter
 from bookgen.pages import render_post_page
-from bookgen.post import read_post
+from bookgen.post import may_hold_heading, read_post
 from tests.conftest import build_book, words
 from tests.test_build import page_words
 
@@ -96,3 +96,11 @@ def test_literal_line_shortcut_agrees_with_the_parser(line: str) -> None:
     """A plain-text line skips markdown-it only when the parse would give it back as is."""
     line = line.replace("\n", " ")
     assert read_plain_inline(line, "p.txt", 3) == parse_plain_inline(line, "p.txt", 3)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.one_of(any_text, st.text(alphabet="ab =-#>\n\t•*+1.)")))
+def test_heading_pretest_never_misses_a_heading(text: str) -> None:
+    """``detect_shape`` skips the Markdown probe only where the probe finds no heading."""
+    if not may_hold_heading(text):
+        assert not any(token.type == "heading_open" for token in BLOCK_PROBE.parse(text))

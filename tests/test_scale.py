@@ -12,12 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from bookgen.cache import PostCache, source_digest
+from bookgen.book import assemble_book
+from bookgen.cache import PreparedCache, source_digest
 from bookgen.cli import main
 from bookgen.corpus import glossary_terms, synthetic_posts, write_corpus
+from bookgen.glossary import link_book, parse_glossary
 from bookgen.model import Shape
+from bookgen.output import load_pickle, store_pickle
+from bookgen.pages import render_book
 from bookgen.post import read_post
-from tests.conftest import BOOK_FILE, GLOSSARY_FILE, POSTS
+from bookgen.prepare import PostContext, prepare_post, settle
+from bookgen.resources import cite_resources, parse_resources
+from tests.conftest import BOOK_FILE, GLOSSARY_FILE, POSTS, RESOURCES_FILE
 
 
 def test_corpus_is_reproducible_and_has_both_shapes_over_years() -> None:
@@ -42,21 +48,108 @@ def test_corpus_refuses_a_folder_with_files(tmp_path: Path) -> None:
     assert (tmp_path / "mine.md").read_text(encoding="utf-8") == "keep me"
 
 
-def test_cached_posts_equal_freshly_parsed(tmp_path: Path) -> None:
+def real_context() -> PostContext:
+    glossary = parse_glossary(GLOSSARY_FILE.read_text(encoding="utf-8"), str(GLOSSARY_FILE))
+    catalog = parse_resources(RESOURCES_FILE.read_text(encoding="utf-8"), str(RESOURCES_FILE), glossary)
+    return PostContext("content/posts", glossary, catalog)
+
+
+def test_cached_posts_equal_freshly_prepared(tmp_path: Path) -> None:
     files = [(p.name, p.read_bytes()) for p in sorted(POSTS.iterdir())]
-    fresh = PostCache(None, source_digest()).read_posts(files)
-    cache = PostCache(tmp_path, source_digest())
-    assert cache.read_posts(files) == fresh and cache.hits == 0
-    again = PostCache(tmp_path, source_digest())
-    assert again.read_posts(files) == fresh and again.hits == len(files)
-    other_code = PostCache(tmp_path, "another converter")
-    assert other_code.read_posts(files) == fresh and other_code.hits == 0
+    context = real_context()
+    fresh = [prepare_post(name, data, context) for name, data in files]
+    cache = PreparedCache(tmp_path, source_digest())
+    assert cache.prepare(files, context) == fresh and cache.hits == 0
+    again = PreparedCache(tmp_path, source_digest())
+    assert again.prepare(files, context) == fresh and again.hits == len(files)
+    other_code = PreparedCache(tmp_path, "another converter")
+    assert other_code.prepare(files, context) == fresh and other_code.hits == 0
+    other_glossary = PostContext("content/posts", None, context.catalog)
+    assert PreparedCache(tmp_path, "another converter").prepare(files, other_glossary)[0].mentions == ()
 
 
-def test_parallel_parse_equals_serial(tmp_path: Path) -> None:
-    corpus = synthetic_posts(70, seed=9)  # over the threshold for worker processes
+def test_damaged_cache_entry_is_prepared_again(tmp_path: Path) -> None:
+    files = [(p.name, p.read_bytes()) for p in sorted(POSTS.iterdir())]
+    context = real_context()
+    fresh = PreparedCache(tmp_path, "code").prepare(files, context)
+    entries = load_pickle(tmp_path / "prepared.pickle")
+    assert isinstance(entries, dict)
+    store_pickle(tmp_path / "prepared.pickle", dict.fromkeys(entries, b"damaged"))
+    cache = PreparedCache(tmp_path, "code")
+    assert cache.prepare(files, context) == fresh and cache.hits == 0
+
+
+def test_parallel_prepare_equals_serial(tmp_path: Path) -> None:
+    corpus = synthetic_posts(70, seed=9, terms=glossary_terms(GLOSSARY_FILE))  # enough for workers
     files = [(p.name, p.text.encode()) for p in corpus]
-    assert PostCache(tmp_path, "code").read_posts(files) == [read_post(data, name) for name, data in files]
+    context = real_context()
+    serial = [prepare_post(name, data, context) for name, data in files]
+    assert PreparedCache(tmp_path, "code").prepare(files, context) == serial
+
+
+# Posts whose citations depend on each other: a later post cites an address an earlier
+# one found first (under another title), names an earlier find, names a find whose id
+# an earlier find has ("Café Notes", "Cafe Notes"), or cites two long addresses that
+# share their first 60 characters.
+ENTANGLED = {
+    "a.md": "---\ndate: 2020-01-01\n---\nSee [the Foo guide](https://example.org/foo) and "
+    "[Machine Learning](https://example.org/ml) notes.\n",
+    "b.md": "---\ndate: 2020-02-01\n---\nRead [Foo handbook](https://www.example.org/foo/) today.\n\n"
+    "## Links\n\n- Foo handbook\n- the Foo guide\n",
+    "c.txt": "Later notes\n\nAbout machine learning, see https://example.org/foo?utm_source=x again.\n\n"
+    "Links\n\n• the Foo guide\n",
+    "e.md": "---\ndate: 2020-04-01\n---\nText.\n\n## Links\n\n- Café Notes\n",
+    "f.md": "---\ndate: 2020-05-01\n---\nMore text.\n\n## Links\n\n- Cafe Notes\n",
+    "d.md": "---\ndate: 2021-01-01\n---\nTwo [first](https://github.com/someone/some-project/blob/main/docs/"
+    "very/long/path/number/one) and [second](https://github.com/someone/some-project/blob/main/docs/"
+    "very/long/path/number/two).\n",
+}
+
+
+def one_pass(files: list[tuple[str, bytes]], context: PostContext) -> dict[str, str]:
+    """The book as citing and linking all posts in one process, in book order, makes it."""
+    assert context.glossary is not None and context.catalog is not None
+    book = assemble_book(None, [read_post(data, name) for name, data in files], "Book")
+    book, catalog, citations = cite_resources(book, context.catalog)
+    book, usage = link_book(book, context.glossary)
+    return render_book(
+        book, context.source_dir, "generated", glossary=context.glossary, usage=usage, catalog=catalog,
+        citations=citations,
+    )  # fmt: skip
+
+
+def settled_pages(files: list[tuple[str, bytes]], context: PostContext) -> dict[str, str]:
+    """The same book from posts prepared one by one, in reverse order."""
+    prepared = {name: prepare_post(name, data, context) for name, data in reversed(files)}
+    book = assemble_book(None, [prepared[name].post for name, _ in files], "Book")
+    settled = settle(book, prepared, dict(files), context)
+    return render_book(
+        settled.book, context.source_dir, "generated", glossary=context.glossary, usage=settled.usage,
+        catalog=settled.catalog, citations=settled.citations, post_pages=settled.pages,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("book", ["entangled", "real"])
+def test_posts_prepared_apart_settle_into_the_one_pass_book(book: str) -> None:
+    if book == "entangled":
+        files = [(name, text.encode()) for name, text in ENTANGLED.items()]
+    else:
+        files = [(p.name, p.read_bytes()) for p in sorted(POSTS.iterdir())]
+    context = real_context()
+    expected = one_pass(files, context)
+    assert settled_pages(files, context) == expected
+    if book == "entangled":
+        uncurated = expected["resources/uncurated.md"]
+        assert uncurated.count("## the Foo guide") == 1  # b and c share a's find
+        assert "## Foo handbook" in uncurated  # b's name for it is a find of its own
+        labels = [line for line in uncurated.split("\n") if line.startswith("(res-")]
+        assert len(labels) == len(set(labels))  # every entry its own id, so its own label
+        assert sum(label.startswith("(res-web-github") for label in labels) == 2
+        assert {"(res-name-cafe-notes)=", "(res-name-cafe-notes-2)="} <= set(labels)
+        speculative = prepare_post("c.txt", ENTANGLED["c.txt"].encode(), context)
+        assert "name-the-foo-guide" in speculative.post.resources  # alone, c made its own entry
+        page = expected[next(k for k in expected if k.startswith("posts/later-notes"))]
+        assert "<res-web-example-org-foo>" in page and "name-the-foo-guide" not in page  # a's, settled
 
 
 def convert(posts: Path, out: Path, cache: Path) -> int:
@@ -89,7 +182,7 @@ def test_no_op_shortcut_is_not_taken_when_output_was_touched(
     assert (out / "landing.md").exists()
 
 
-def test_edited_post_is_parsed_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_edited_post_is_prepared_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     posts, out, cache = tmp_path / "posts", tmp_path / "gen", tmp_path / "cache"
     shutil.copytree(POSTS, posts)
     assert convert(posts, out, cache) == 0

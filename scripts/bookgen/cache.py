@@ -1,10 +1,10 @@
-"""The converter's private cache: what makes a re-run with one edited post cheap.
+"""The converter's private cache and its worker processes: what makes runs cheap.
 
-Kept in ``--cache`` (``make`` uses ``_build/cache/convert``), all keyed by content and
-by the converter's own source, so a code change invalidates them:
+Kept in ``--cache`` (``make`` uses ``_build/cache/convert``), keyed by content and by
+the converter's own source, so a code change invalidates them:
 
-- each parsed post, under the digest of its name and bytes (``PostCache``);
-- each rendered post page, under the digest of what it is made from (``Memo``);
+- each post's prepared work (parsed, cited, linked, its page rendered), under the digest
+  of its name and bytes and of what preparing it reads (``PreparedCache``);
 - the fingerprint of all inputs of the last run and its report, which lets a no-op
   run stop early and say the same.
 
@@ -14,7 +14,6 @@ The cache is never a source of truth: deleting it only costs time.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import os
@@ -22,32 +21,46 @@ import pickle
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Generic, TypeVar
 
-from .model import Post
-from .output import load_pickle, store_pickle, write_atomic
-from .post import read_post
+from .output import load_pickle, store_pickle, unpickle, write_atomic
+from .prepare import PostContext, PreparedPost, prepare_post
 
-T = TypeVar("T")
-
-# Below this many posts to parse, starting worker processes costs more than it saves.
+# Below this many posts to prepare, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
 
-
-Mapper = Callable[..., Iterable[Any]]
+Preparer = Callable[[list[tuple[str, bytes]]], Iterable[bytes]]
 
 
 @contextlib.contextmanager
-def worker_map(count: int) -> Iterator[Mapper]:
-    """``map`` over worker processes when there are enough posts and CPUs, else ``map``.
+def worker_map(count: int, context: PostContext) -> Iterator[Preparer]:
+    """Prepares posts in worker processes when there are enough posts and CPUs, else here.
 
-    Results come back in order, so output never depends on the number of workers.
+    Each worker receives the context once, when it starts (inherited, not sent, where
+    processes fork); results come back in order, so output never depends on the number
+    of workers.
     """
     if count < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
-        yield map
+        yield lambda files: [_pickled(prepare_post(name, data, context)) for name, data in files]
         return
-    with ProcessPoolExecutor() as pool:
-        yield functools.partial(pool.map, chunksize=16)
+    with ProcessPoolExecutor(initializer=_start_worker, initargs=(context,)) as pool:
+        yield lambda files: pool.map(_prepare_in_worker, files, chunksize=16)
+
+
+_worker_context: list[PostContext] = []  # in a worker process: the context it was started with
+
+
+def _start_worker(context: PostContext) -> None:
+    _worker_context.append(context)
+
+
+def _prepare_in_worker(file: tuple[str, bytes]) -> bytes:
+    return _pickled(prepare_post(*file, _worker_context[0]))
+
+
+def _pickled(prepared: PreparedPost) -> bytes:
+    """Prepared posts travel and are stored pickled: the bytes a worker sends back are
+    the cache entry, so the book's posts are never pickled twice."""
+    return pickle.dumps(prepared, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def source_digest() -> str:
@@ -70,18 +83,10 @@ def inputs_fingerprint(code: str, settings: Iterable[str], files: Iterable[tuple
     return digest.hexdigest()
 
 
-def _post_key(code: str, name: str, data: bytes) -> str:
-    return hashlib.sha256(code.encode() + b"\0" + name.encode() + b"\0" + data).hexdigest()
+class PreparedCache:
+    """Prepared posts by content; with no folder it caches nothing and only prepares.
 
-
-def _read_one(item: tuple[bytes, str]) -> Post:
-    return read_post(*item)
-
-
-class PostCache:
-    """Parsed posts by content; with no folder it caches nothing and only parses.
-
-    All entries live in one pickle (``posts.pickle``): one read and one write per run
+    All entries live in one pickle (``prepared.pickle``): one read and one write per run
     is far cheaper than a thousand small files. Entries of posts no longer read are
     dropped on each write, so the cache stays the size of the book.
     """
@@ -91,25 +96,35 @@ class PostCache:
         self.code = code
         self.hits = 0
 
-    def _load(self) -> dict[str, Post]:
-        entries = load_pickle(self.folder / "posts.pickle") if self.folder else None
+    def _load(self) -> dict[str, bytes]:
+        entries = load_pickle(self.folder / "prepared.pickle") if self.folder else None
         return entries if isinstance(entries, dict) else {}
 
-    def read_posts(self, files: list[tuple[str, bytes]], map_posts: Mapper = map) -> list[Post]:
-        """Every file as a ``Post``, in order: cached ones loaded, the rest parsed
-        (with ``map_posts``: ``worker_map`` spreads them over processes) and stored."""
+    def _key(self, context: PostContext, name: str, data: bytes) -> str:
+        digest = hashlib.sha256(f"{self.code}\0{context.signature}\0{name}\0".encode())
+        digest.update(data)
+        return digest.hexdigest()
+
+    def prepare(self, files: list[tuple[str, bytes]], context: PostContext) -> list[PreparedPost]:
+        """Every file prepared, in order: cached ones loaded, the rest prepared (in worker
+        processes when there are many) and stored."""
         stored = self._load()
-        keys = [_post_key(self.code, name, data) for name, data in files]
-        missing = [index for index, key in enumerate(keys) if key not in stored]
-        self.hits = len(files) - len(missing)
-        jobs = [(files[i][1], files[i][0]) for i in missing]
-        parsed = list(map_posts(_read_one, jobs))
-        fresh = dict(zip((keys[i] for i in missing), parsed, strict=True))
-        posts = [stored.get(key) or fresh[key] for key in keys]
-        if self.folder is not None and (fresh or len(stored) != len(set(keys))):
-            kept = dict(zip(keys, posts, strict=True))
-            store_pickle(self.folder / "posts.pickle", kept)
-        return posts
+        keys = [self._key(context, name, data) for name, data in files]
+        prepared: dict[int, PreparedPost] = {}
+        for index, key in enumerate(keys):
+            entry = unpickle(stored[key]) if key in stored else None
+            if isinstance(entry, PreparedPost):
+                prepared[index] = entry
+        missing = [index for index in range(len(files)) if index not in prepared]
+        self.hits = len(prepared)
+        with worker_map(len(missing), context) as prepare:
+            fresh = dict(zip(missing, prepare([files[index] for index in missing]), strict=True))
+        for index, entry in fresh.items():
+            prepared[index] = pickle.loads(entry)
+        if self.folder is not None and (fresh or len(stored) != len(keys)):
+            entries = {key: fresh[index] if index in fresh else stored[key] for index, key in enumerate(keys)}
+            store_pickle(self.folder / "prepared.pickle", entries)
+        return [prepared[index] for index in range(len(files))]
 
     def last_run(self, fingerprint: str) -> tuple[int, list[str]] | None:
         """Exit status and printed lines of the last run, if it had these very inputs."""
@@ -127,37 +142,3 @@ class PostCache:
         if self.folder is not None:
             data = {"fingerprint": fingerprint, "status": status, "output": output}
             write_atomic(self.folder / "last-run.json", json.dumps(data, indent=1).encode())
-
-
-class Memo(Generic[T]):
-    """Results of a pure per-post step, by the digest of everything it reads.
-
-    One pickle per step (``<kind>.pickle``); entries not asked for in a run are dropped
-    when it is saved. With no folder it only computes.
-    """
-
-    def __init__(self, folder: Path | None, kind: str, code: str) -> None:
-        self.path = folder / f"{kind}.pickle" if folder else None
-        self.code = code.encode()
-        self.stored: dict[str, T] = {}
-        self.used: dict[str, T] = {}
-        self.fresh = 0
-        loaded = load_pickle(self.path) if self.path is not None else None
-        if isinstance(loaded, dict):
-            self.stored = loaded
-
-    def __call__(self, inputs: object, compute: Callable[[], T]) -> T:
-        if self.path is None:
-            return compute()
-        key = hashlib.sha256(self.code + pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
-        if key in self.stored:
-            result = self.stored[key]
-        else:
-            result = compute()
-            self.fresh += 1
-        self.used[key] = result
-        return result
-
-    def save(self) -> None:
-        if self.path is not None and (self.fresh or len(self.used) != len(self.stored)):
-            store_pickle(self.path, self.used)

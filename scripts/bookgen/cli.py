@@ -9,14 +9,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .book import BookFileError, assemble_book, parse_book_file
-from .cache import Memo, PostCache, inputs_fingerprint, source_digest, worker_map
+from .cache import PreparedCache, inputs_fingerprint, source_digest
 from .decode import BinaryFileError, check_not_binary
-from .glossary import Glossary, GlossaryFileError, Mention, candidate_terms, link_book, parse_glossary
+from .glossary import Glossary, GlossaryFileError, Mention, candidate_terms, parse_glossary
 from .model import Book, Report
 from .output import OutputError, sync_tree, tree_matches_manifest
 from .pages import post_docname, render_book
 from .post import post_texts, word_count
-from .resources import Citation, ResourceFileError, cite_resources, parse_resources, resource_reports
+from .prepare import PostContext, settle
+from .resources import ResourceFileError, parse_resources, resource_reports
 
 EXIT_OK, EXIT_STALE, EXIT_ERROR = 0, 1, 2
 
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if pages are stale")
     parser.add_argument("--strict", action="store_true", help="exit 1 if any post needed a repair")
     parser.add_argument(
-        "--cache", type=Path, help="folder for parsed posts and the last run's fingerprint (speed only)"
+        "--cache", type=Path, help="folder for prepared posts and the last run's fingerprint (speed only)"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
     return parser
@@ -111,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
     # --check writes nothing, not even the cache.
-    cache = PostCache(None if args.check else args.cache, source_digest())
+    cache = PreparedCache(None if args.check else args.cache, source_digest())
     settings = [f"{key}={value}" for key, value in sorted(vars(args).items()) if key != "cache"]
     curated_files = [(f"curated:{path}", data) for path, data in curated.items()]
     fingerprint = inputs_fingerprint(cache.code, [*settings, *errors], [*files, *curated_files])
@@ -133,10 +134,10 @@ def convert(
     files: list[tuple[str, bytes]],
     curated: dict[Path, bytes],
     errors: list[str],
-    cache: PostCache,
+    cache: PreparedCache,
     console: Console,
 ) -> int:
-    """The run proper: parse (or load) every post, assemble, link, render, write."""
+    """The run proper: prepare (or load) every post, assemble, settle, render, write."""
     readable: list[tuple[str, bytes]] = []
     for name, data in files:
         try:
@@ -144,28 +145,24 @@ def convert(
             readable.append((name, data))
         except BinaryFileError as error:
             errors.append(str(error))
-    # Worker processes parse; linking and rendering stay here (posts are costly to pickle).
-    with worker_map(len(readable)) as map_posts:
-        posts = cache.read_posts(readable, map_posts)
     reports: list[Report] = []
     try:
         spec = parse_book_file(curated[args.book].decode("utf-8"), str(args.book)) if args.book else None
-        book = assemble_book(spec, posts, args.posts.resolve().name.replace("-", " ").title(), str(args.book))
         glossary = None
-        usage: dict[str, list[Mention]] = {}
         if args.glossary:
             glossary = parse_glossary(curated[args.glossary].decode("utf-8"), str(args.glossary))
-        catalog = None
-        citations: dict[str, list[Citation]] = {}
+        resources = None
         if args.resources:
-            resources = parse_resources(
-                curated[args.resources].decode("utf-8"), str(args.resources), glossary
-            )
-            book, catalog, citations = cite_resources(book, resources)
+            text = curated[args.resources].decode("utf-8")
+            resources = parse_resources(text, str(args.resources), glossary)
+        context = PostContext(args.posts.as_posix(), glossary, resources)
+        prepared = cache.prepare(readable, context)
+        posts = [ready.post for ready in prepared]
+        book = assemble_book(spec, posts, args.posts.resolve().name.replace("-", " ").title(), str(args.book))
+        settled = settle(book, {ready.post.source: ready for ready in prepared}, dict(readable), context)
+        book, catalog, citations, usage = settled.book, settled.catalog, settled.citations, settled.usage
+        if catalog is not None:
             reports.extend(resource_reports(catalog, citations, str(args.resources)))
-        if glossary is not None:
-            book, usage = link_book(book, glossary)
-        pages_memo: Memo[str] = Memo(cache.folder, "pages", cache.code)
         docs_prefix = os.path.relpath(args.out.resolve(), args.docs.resolve()).replace(os.sep, "/")
         pages = render_book(
             book,
@@ -175,10 +172,9 @@ def convert(
             usage=usage,
             catalog=catalog,
             citations=citations,
-            remember=pages_memo,
+            post_pages=settled.pages,
         )
         result = sync_tree(args.out, pages, check=args.check)
-        pages_memo.save()
     except (BookFileError, GlossaryFileError, ResourceFileError, OutputError, OSError) as error:
         console.err(f"convert: {error}")
         return EXIT_ERROR

@@ -9,6 +9,7 @@ abbreviations written in capitals ("ML", "GPU"), which match only in capitals.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -359,7 +360,12 @@ def link_book(book: Book, glossary: Glossary) -> tuple[Book, dict[str, list[Ment
 
 def term_label(post_slug: str, term: str) -> str:
     """The target name of a term's first mention in a post (shared with the Sphinx side)."""
-    return f"gloss-{post_slug}-{slugify(term)}"
+    return f"gloss-{post_slug}-{_term_slug(term)}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_slug(term: str) -> str:
+    return slugify(term)  # the same few hundred terms, for every post of the book
 
 
 # --- the curator's report -------------------------------------------------------------

@@ -130,9 +130,18 @@ def sync_tree(out_dir: Path, files: Mapping[str, str], check: bool = False) -> W
 def load_pickle(path: Path) -> object | None:
     """What ``store_pickle`` left at ``path``, or None if it is missing or unreadable."""
     try:
-        value: object = pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        return None  # a missing or damaged entry is simply computed again
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return unpickle(data)
+
+
+def unpickle(data: bytes) -> object | None:
+    """The pickled value, or None if the bytes are damaged or from other code."""
+    try:
+        value: object = pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return None  # a damaged entry is simply computed again
     return value
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from .glossary import Glossary, Mention, term_label
 from .model import Book, Part, Post
@@ -289,13 +289,12 @@ def render_book(
     usage: Mapping[str, Sequence[Mention]] | None = None,
     catalog: Catalog | None = None,
     citations: Mapping[str, Sequence[Citation]] | None = None,
-    remember: Callable[[object, Callable[[], str]], str] | None = None,
+    post_pages: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Every generated file of the book, by path relative to the output folder.
 
-    ``remember(inputs, render)`` may return the page stored for the same ``inputs``
-    (everything a post page is made from) instead of calling ``render()``: the
-    converter's cache. By default every page is rendered.
+    ``post_pages`` holds post pages rendered beforehand (``prepare.settle``), by post
+    file name; any other post page is rendered here.
     """
     reference = [GLOSSARY_DOC] * (glossary is not None) + [f"{RESOURCES_DIR}/index"] * (catalog is not None)
     reference += [TAGS_DOC, ARCHIVE_DOC]
@@ -311,11 +310,9 @@ def render_book(
         files.update(render_resource_pages(catalog, citations or {}, book))
     entries = catalog.by_id() if catalog is not None else {}
     for post in book.posts:
-        cited = {resource: entries[resource] for resource in post.resources if resource in entries}
-
-        def render(post: Post = post, cited: dict[str, ResourceEntry] = cited) -> str:
-            return render_post_page(post, source_dir, cited)
-
-        inputs = (post, source_dir, cited)
-        files[f"{post_docname(post)}.md"] = remember(inputs, render) if remember else render()
+        page = (post_pages or {}).get(post.source)
+        if page is None:
+            cited = {resource: entries[resource] for resource in post.resources if resource in entries}
+            page = render_post_page(post, source_dir, cited)
+        files[f"{post_docname(post)}.md"] = page
     return files

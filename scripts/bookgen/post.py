@@ -51,10 +51,20 @@ def detect_shape(name: str, body: str, has_front_matter: bool) -> Shape:
     """Markdown when the file says so (suffix, front matter, headings); else plain text."""
     if has_front_matter or PurePath(name).suffix.lower() in MARKDOWN_SUFFIXES:
         return Shape.MARKDOWN
+    if not may_hold_heading(body):
+        return Shape.PLAIN_TEXT
     tokens = BLOCK_PROBE.parse(body)
     if any(token.type == "heading_open" for token in tokens):
         return Shape.MARKDOWN
     return Shape.PLAIN_TEXT
+
+
+def may_hold_heading(text: str) -> bool:
+    """False only for text with no heading: no "#" (ATX) and no line of only "=" or "-"
+    (a setext underline, also after quote markers). A yes just asks the parser."""
+    if "#" in text:
+        return True
+    return any(line.strip(" \t>") and not line.strip(" \t>=-") for line in text.split("\n"))
 
 
 def read_post(data: bytes, name: str) -> Post:

@@ -229,8 +229,12 @@ def _indent(text: str, prefix: str) -> str:
 # --- whole-file helpers -------------------------------------------------------------
 
 
+# libyaml's emitter (PyYAML's wheels ship it) is several times faster than the Python one.
+_YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def front_matter(fields: dict[str, object]) -> str:
-    dumped = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=1000)
+    dumped = yaml.dump(fields, Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
     return f"---\n{dumped}---\n"
 
 

@@ -8,9 +8,11 @@ curated" entry, so nothing the author pointed to is dropped.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
-from collections.abc import Mapping, Sequence
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -46,6 +48,7 @@ from .model import (
 
 UNCURATED = "uncurated"
 UNCURATED_TITLE = "Not yet curated"
+FOUND_ID_SLUG_MAX = 60
 LINK_SECTIONS = frozenset({"links", "resources", "further reading", "references", "reading list", "sources"})
 TRACKING_PARAMETERS = frozenset(
     {
@@ -216,7 +219,16 @@ def _read_entry(
 # --- finding citations in posts ---------------------------------------------------------
 
 
-class _Index:
+@dataclass(frozen=True)
+class Lookup:
+    """One citation resolved by URL or by name: the key asked for and the entry it gave."""
+
+    kind: str  # "url" or "name"
+    key: str
+    entry: ResourceEntry
+
+
+class ResourceIndex:
     """Lookups over the catalogue, built once per book and grown as uncurated finds come in.
 
     Curated entries win: a later find never takes over a curated URL or name.
@@ -229,27 +241,63 @@ class _Index:
         self.found: dict[str, ResourceEntry] = {}
         self.matcher = PhraseMatcher({n: e.id for e in catalog.entries for n in e.names})
         for entry in catalog.entries:
-            self._add(entry)
+            self._add(entry, url_key(entry.url) if entry.url else "")
 
-    def _add(self, entry: ResourceEntry) -> None:
-        if entry.url:
-            self.by_url.setdefault(url_key(entry.url), entry)
+    def copy(self) -> ResourceIndex:
+        """An index to grow apart from this one (for one post), sharing what never grows."""
+        other = copy.copy(self)
+        other.by_url, other.by_name, other.found = dict(self.by_url), dict(self.by_name), dict(self.found)
+        return other
+
+    def _add(self, entry: ResourceEntry, address: str) -> None:
+        if address:
+            self.by_url.setdefault(address, entry)
         for name in (entry.title, *entry.names):
             self.by_name.setdefault(name_key(name), entry)
 
-    def add_found(self, entry: ResourceEntry) -> ResourceEntry:
+    def add_found(self, entry: ResourceEntry, address: str = "") -> ResourceEntry:
+        """Add an uncurated find under an id no other entry has ("-2" added if need be);
+        ``address`` is the ``url_key`` it was cited by, if any."""
+        resource, counter = entry.id, 2
+        while self.taken(resource):
+            resource, counter = f"{entry.id}-{counter}", counter + 1
+        entry = dataclasses.replace(entry, id=resource)
         self.found[entry.id] = entry
-        self._add(entry)
+        self._add(entry, address)
         return entry
+
+    def taken(self, resource: str) -> bool:
+        return resource in self.found or resource in self.by_id
+
+    def entry(self, resource: str) -> ResourceEntry:
+        return self.found.get(resource) or self.by_id[resource]
+
+    def agrees(self, lookups: Iterable[Lookup]) -> bool:
+        """Whether a post cited against a copy of the curated index finds the same entries
+        here, where earlier posts' finds are known; its own finds are added as it goes.
+
+        Lookups are replayed in order: up to the first disagreement this index changes
+        exactly as citing the post against it would have changed it.
+        """
+        for lookup in lookups:
+            known = (self.by_url if lookup.kind == "url" else self.by_name).get(lookup.key)
+            if known is None:  # the post made it: nothing earlier knew the key
+                if self.taken(lookup.entry.id):
+                    return False  # an earlier find has its id; citing again picks another
+                self.add_found(lookup.entry, lookup.key if lookup.kind == "url" else "")
+            elif known != lookup.entry:
+                return False
+        return True
 
 
 class _Finder:
     """Turns a post's citations into ``ResourceRef`` nodes, growing the uncurated list."""
 
-    def __init__(self, index: _Index, post: Post) -> None:
+    def __init__(self, index: ResourceIndex, post: Post) -> None:
         self.index = index
         self.post = post
         self.citations: dict[str, Citation] = {}
+        self.lookups: list[Lookup] = []
         self._context = LazyText()
 
     # blocks
@@ -324,22 +372,24 @@ class _Finder:
 
     def _by_url(self, url: str, text: str) -> ResourceEntry:
         key = url_key(url)
-        if key not in self.index.by_url:
+        entry = self.index.by_url.get(key)
+        if entry is None:
             title = text if text.strip() and url_key(text) != key else key
-            entry = ResourceEntry(
-                f"web-{slugify(key)[:60]}", " ".join(title.split()), UNCURATED, url=normalise_url(url)
+            made = ResourceEntry(
+                _found_id("web", key), " ".join(title.split()), UNCURATED, url=normalise_url(url)
             )
-            return self.index.add_found(entry)
-        return self.index.by_url[key]
+            entry = self.index.add_found(made, key)
+        self.lookups.append(Lookup("url", key, entry))
+        return entry
 
     def _by_name(self, name: str) -> ResourceEntry:
         key = name_key(name)
-        if key not in self.index.by_name:
-            entry = ResourceEntry(
-                f"name-{slugify(name)[:60] or 'untitled'}", " ".join(name.split()), UNCURATED
-            )
-            return self.index.add_found(entry)
-        return self.index.by_name[key]
+        entry = self.index.by_name.get(key)
+        if entry is None:
+            made = ResourceEntry(_found_id("name", name), " ".join(name.split()), UNCURATED)
+            entry = self.index.add_found(made)
+        self.lookups.append(Lookup("name", key, entry))
+        return entry
 
     def _cite(self, entry: ResourceEntry, children: tuple[Inline, ...], sentence: str = "") -> ResourceRef:
         """The citation node; the post's first citation of ``entry`` is the anchored one."""
@@ -363,27 +413,49 @@ def _strip_refs(nodes: Sequence[Inline]) -> list[Inline]:
     return out
 
 
+def _found_id(prefix: str, key: str) -> str:
+    """The id of an uncurated find: readable, and distinct for distinct keys even when
+    the slug had to be cut short (two long addresses on one site)."""
+    slug = slugify(key) or "untitled"
+    if len(slug) > FOUND_ID_SLUG_MAX:
+        slug = slug[: FOUND_ID_SLUG_MAX - 9].rstrip("-") + "-" + hashlib.sha256(key.encode()).hexdigest()[:8]
+    return f"{prefix}-{slug}"
+
+
+def cite_post(post: Post, index: ResourceIndex) -> tuple[Post, tuple[Citation, ...], tuple[Lookup, ...]]:
+    """Find the post's citations against ``index`` (which grows by the post's finds).
+
+    Returns the post with ``ResourceRef`` nodes, its first citation of each resource,
+    and every lookup made, in order, so another index can check it agrees.
+    """
+    finder = _Finder(index, post)
+    lead = finder.inlines(post.lead) if post.lead else ()
+    body = finder.blocks(post.body)
+    cited = dataclasses.replace(post, lead=lead, body=body, resources=tuple(finder.citations))
+    return cited, tuple(finder.citations.values()), tuple(finder.lookups)
+
+
+def grown_catalog(catalog: Catalog, index: ResourceIndex) -> Catalog:
+    """The catalogue with the index's uncurated finds, by title."""
+    found = tuple(sorted(index.found.values(), key=lambda e: e.title.casefold()))
+    return Catalog(catalog.categories, catalog.entries + found)
+
+
 def cite_resources(book: Book, catalog: Catalog) -> tuple[Book, Catalog, dict[str, list[Citation]]]:
     """Find every post's citations; return the book, the catalogue grown by uncurated
     finds, and each resource's citations in book order."""
-    index = _Index(catalog)
+    index = ResourceIndex(catalog)
     citations: dict[str, list[Citation]] = {}
     parts = []
     for part in book.parts:
         posts = []
         for post in part.posts:
-            finder = _Finder(index, post)
-            lead = finder.inlines(post.lead) if post.lead else ()
-            body = finder.blocks(post.body)
-            posts.append(dataclasses.replace(post, lead=lead, body=body, resources=tuple(finder.citations)))
-            for citation in finder.citations.values():
+            cited, found, _ = cite_post(post, index)
+            posts.append(cited)
+            for citation in found:
                 citations.setdefault(citation.resource, []).append(citation)
         parts.append(dataclasses.replace(part, posts=tuple(posts)))
-    grown = Catalog(
-        catalog.categories,
-        catalog.entries + tuple(sorted(index.found.values(), key=lambda e: e.title.casefold())),
-    )
-    return dataclasses.replace(book, parts=tuple(parts)), grown, citations
+    return dataclasses.replace(book, parts=tuple(parts)), grown_catalog(catalog, index), citations
 
 
 def resource_reports(
