@@ -65,6 +65,7 @@ class Run:
 
 def measure(step: str, posts: int, command: Sequence[str], log: Path) -> Run:
     """Run ``command``; its wall time and the peak RSS of it and its children."""
+    os.sync()  # the setup's own writes and deletions are flushed before the clock starts
     with log.open("a", encoding="utf-8") as stream:
         stream.write(f"\n$ {' '.join(command)}\n")
         stream.flush()
