@@ -111,6 +111,12 @@ def test_keyboard_focus_shows_the_definition(browser: Any, site: str) -> None:
 # --- search -----------------------------------------------------------------------------
 
 
+SEARCH_FINISHED = """() => {
+    const summary = document.querySelector("#search-results p.search-summary");
+    return summary !== null && /finished|did not match/.test(summary.innerText);
+}"""
+
+
 def search(browser: Any, site: str, query: str, stock_ranking: bool = False) -> list[str]:
     """Type the query into the search box as a reader does; the result titles in order.
 
@@ -130,11 +136,19 @@ def search(browser: Any, site: str, query: str, stock_ranking: bool = False) -> 
     box = page.locator("input[name=q]:visible").first
     box.fill(query)
     box.press("Enter")
-    page.wait_for_selector("#search-results ul.search li", timeout=15000)
+    # Sphinx shows one result every few milliseconds and fetches each snippet afterwards:
+    # the list is read once the summary says the search finished, snippets when they come.
+    page.wait_for_function(SEARCH_FINISHED, timeout=15000)
     titles: list[str] = page.locator("#search-results ul.search li > a").all_inner_texts()
-    snippets = page.locator("#search-results ul.search li p.context").count()
+    assert titles, f"no result for {query!r}"
+    if len(titles) > 1:
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            page.wait_for_selector("#search-results ul.search li p.context", state="attached", timeout=15000)
+        except PlaywrightTimeout:
+            pytest.fail("results show no snippet of context")
     page.close()
-    assert snippets > 0 or len(titles) == 1, "results show a snippet of context"
     return titles
 
 
