@@ -90,7 +90,8 @@ def test_parallel_prepare_equals_serial(tmp_path: Path) -> None:
 # Posts whose citations depend on each other: a later post cites an address an earlier
 # one found first (under another title), names an earlier find, names a find whose id
 # an earlier find has ("Café Notes", "Cafe Notes"), or cites two long addresses that
-# share their first 60 characters.
+# share their first 60 characters; two posts share a title, so the later one's slug is
+# changed by the book and must stay so when its citations are found again.
 ENTANGLED = {
     "a.md": "---\ndate: 2020-01-01\n---\nSee [the Foo guide](https://example.org/foo) and "
     "[Machine Learning](https://example.org/ml) notes.\n",
@@ -100,6 +101,7 @@ ENTANGLED = {
     "Links\n\n• the Foo guide\n",
     "e.md": "---\ndate: 2020-04-01\n---\nText.\n\n## Links\n\n- Café Notes\n",
     "f.md": "---\ndate: 2020-05-01\n---\nMore text.\n\n## Links\n\n- Cafe Notes\n",
+    "g.txt": "Later notes\n\nSee [Foo, the site](https://example.org/foo) and the [Taylor series](x).\n",
     "d.md": "---\ndate: 2021-01-01\n---\nTwo [first](https://github.com/someone/some-project/blob/main/docs/"
     "very/long/path/number/one) and [second](https://github.com/someone/some-project/blob/main/docs/"
     "very/long/path/number/two).\n",
