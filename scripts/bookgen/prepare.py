@@ -104,7 +104,9 @@ def settle(
         for mention in ready.mentions:
             usage[mention.term].append(mention)
 
-    catalog = grown_catalog(context.catalog, index) if context.catalog is not None and index else None
+    catalog = None
+    if context.catalog is not None and index is not None:
+        catalog = grown_catalog(context.catalog, index)
     pages = {source: ready.page for source, ready in settled.items()}
     posts = {source: ready.post for source, ready in settled.items()}
     parts = tuple(
