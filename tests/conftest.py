@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
+import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +21,7 @@ BOOK_FILE = ROOT / "content" / "book.yaml"
 GLOSSARY_FILE = ROOT / "content" / "glossary.yaml"
 RESOURCES_FILE = ROOT / "content" / "resources.yaml"
 SHARED_POSTS = ROOT.parent / "shared" / "posts"
+CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = bool(os.environ.get("CI"))
 
 
@@ -104,3 +109,57 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
         glossary_file=GLOSSARY_FILE,
         resources_file=RESOURCES_FILE,
     )
+
+
+# --- a real browser (Debian's Chromium via Playwright) on pages served from 127.0.0.1 ---
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def serve(folder: Path) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=folder)
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    need(CHROMIUM.exists() or shutil.which("chromium") is not None, "Debian's chromium is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need(False, "playwright is not installed")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+def open_page(browser: Any, url: str, width: int = 1280, height: int = 900) -> Any:
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.problems = []
+    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
+    page.on(
+        "console", lambda msg: page.problems.append(f"console: {msg.text}") if msg.type == "error" else None
+    )
+    # No page of the book opens a dialog: one is script that a post smuggled in.
+    page.on("dialog", lambda dialog: (page.problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    page.goto(url)
+    return page

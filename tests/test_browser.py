@@ -3,19 +3,13 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, BuiltBook, need
+from tests.conftest import ROOT, BuiltBook, open_page, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 POST_PAGES = sorted(
     f"generated/posts/{slug}.html"
@@ -29,58 +23,9 @@ POST_PAGES = sorted(
 )
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def serve(folder: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=folder)
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-
-
 @pytest.fixture(scope="module")
 def site(built_book: BuiltBook) -> Iterator[str]:
     yield from serve(built_book.html)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    need(CHROMIUM.exists() or shutil.which("chromium") is not None, "Debian's chromium is not installed")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        need(False, "playwright is not installed")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        yield launched
-        launched.close()
-
-
-def open_page(browser: Any, url: str, width: int = 1280, height: int = 900) -> Any:
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.problems = []
-    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
-    page.on(
-        "console", lambda msg: page.problems.append(f"console: {msg.text}") if msg.type == "error" else None
-    )
-    page.goto(url)
-    return page
 
 
 # --- glossary hover ---------------------------------------------------------------------

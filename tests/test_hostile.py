@@ -7,7 +7,9 @@ none of the injected payloads in its pages.
 
 from __future__ import annotations
 
+import json
 import shutil
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from bs4 import BeautifulSoup
 
 from bookgen.cli import main as convert
 from bookgen.post import read_post
-from tests.conftest import BuiltBook, build_book, words
+from tests.conftest import BuiltBook, build_book, open_page, serve, words
 from tests.test_build import page_words, raw_post_words
 
 HOSTILE = Path(__file__).parent / "hostile"
@@ -119,3 +121,60 @@ def test_failed_run_leaves_the_last_good_output(tmp_path: Path) -> None:
     bad_book.write_text("title: [broken\n", encoding="utf-8")
     assert convert(["--posts", str(HOSTILE / "posts"), "--out", str(out), "--book", str(bad_book)]) == 2
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+# --- whole pages: every place a post's title, tags or words reach -----------------------
+
+PAYLOAD = "pwned"
+
+
+def site_pages(html: Path) -> list[Path]:
+    """Every page a reader can open: posts, landing, tags, archive, search, 404."""
+    return sorted(p for p in html.rglob("*.html") if not p.relative_to(html).parts[0].startswith("_"))
+
+
+def test_no_payload_runs_anywhere_on_any_page(hostile_book: HostileBook) -> None:
+    """Whole pages, not just the article: head, sidebar, cards, print header, search."""
+    pages = site_pages(hostile_book.built.html)
+    assert len(pages) > len(EXPECTED)
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        name = page.relative_to(hostile_book.built.html)
+        for element in soup.find_all(True):
+            if element.name == "script":
+                assert "alert(" not in element.get_text(), f"{name}: a post's <script>"
+            for attribute, value in element.attrs.items():
+                text = " ".join(value) if isinstance(value, list) else str(value)
+                assert not (attribute.startswith("on") and PAYLOAD in text), f"{name}: {attribute}={text}"
+            assert not (element.name in ("img", "svg") and PAYLOAD in str(element.attrs)), (
+                f"{name}: <{element}>"
+            )
+
+
+def test_feed_and_search_index_hold_titles_as_text(hostile_book: HostileBook) -> None:
+    feed = ET.fromstring((hostile_book.built.html / "feed.xml").read_bytes())
+    titles = {entry.text for entry in feed.iter("{http://www.w3.org/2005/Atom}title")}
+    assert "Cats <img src=x onerror=alert('pwned-fm-title')> & dogs" in titles
+    script = (hostile_book.built.html / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(script.removeprefix("Search.setIndex(").removesuffix(")"))
+    assert "Cats <img src=x onerror=alert('pwned-fm-title')> & dogs" in index["titles"]
+
+
+def test_no_payload_runs_in_a_browser(hostile_book: HostileBook, browser: Any) -> None:
+    """Each page opened in Chromium, as printed (the theme's print-only header repeats
+    the title), and the search results for the payloads' words, once shown."""
+    pages = [p.relative_to(hostile_book.built.html).as_posix() for p in site_pages(hostile_book.built.html)]
+    for site in serve(hostile_book.built.html):
+        for name in [*pages, "search.html?q=pwned", "search.html?q=img+onerror"]:
+            page = open_page(browser, site + name)
+            page.emulate_media(media="print")
+            if name.startswith("search.html?"):
+                page.wait_for_selector("#search-results p.search-summary", state="attached")
+            injected = page.evaluate(
+                """() => [...document.querySelectorAll('*')].flatMap(element =>
+                    [...element.attributes].filter(a => a.name.startsWith('on') && a.value.includes('pwned'))
+                    .map(a => element.tagName + ' ' + a.name))"""
+            )
+            problems = [p for p in page.problems if "dialog" in p]
+            page.close()
+            assert injected == [] and problems == [], (name, injected, problems)

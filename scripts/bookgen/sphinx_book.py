@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from markupsafe import escape
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -65,6 +66,16 @@ def parts_for_paper(app: Sphinx, doctree: nodes.document) -> None:
         doctree.children = [title_section]
 
 
+def escape_print_title(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """HTML: the book theme prints ``pagetitle`` (the title as plain text) into the
+    print-only header without escaping it, so a post titled ``<img onerror=...>`` would
+    run script. Escaped here, after the theme set it; ``Markup`` is never escaped twice."""
+    if "pagetitle" in context:
+        context["pagetitle"] = escape(context["pagetitle"])
+
+
 def write_feed(app: Sphinx, exception: Exception | None) -> None:
     """HTML: an Atom feed of the posts at ``feed.xml``, with absolute links."""
     path = Path(app.srcdir) / BOOK_METADATA
@@ -81,4 +92,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", apply_book_metadata)
     app.connect("build-finished", write_feed)
     app.connect("doctree-read", parts_for_paper)
+    # After the theme's own handler (priority 500), which sets the print title.
+    app.connect("html-page-context", escape_print_title, priority=900)
     return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}
