@@ -85,19 +85,25 @@ def prune_outputs(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
-    """build-finished, before sphinx-sitemap writes: add every page this run did not write."""
+    """build-finished, before sphinx-sitemap writes: add every page this run did not write.
+
+    The workers are done by now, so the links move from sphinx-sitemap's cross-process
+    queue to a plain one (each item through the former costs a round trip).
+    """
     links = getattr(app, "sitemap_links", None)
     if exception is not None or links is None or not isinstance(app.builder, StandaloneHTMLBuilder):
         return
     if app.builder.name.startswith("epub"):
         return
     written = _drain(links)
+    complete: queue.Queue[tuple[str, str | None]] = queue.Queue()
+    app.sitemap_links = complete  # type: ignore[attr-defined]
     for docname in sorted(app.env.found_docs):
         add_html_link(app, docname, "page.html", {}, None)  # the link exactly as the sitemap makes it
-    complete = dict(_drain(links))
-    complete.update(written)
-    for link in sorted(complete):
-        links.put((link, complete[link]))
+    pages = dict(_drain(complete))
+    pages.update(written)
+    for link in sorted(pages):
+        complete.put((link, pages[link]))
 
 
 def _drain(links: Any) -> list[tuple[str, str | None]]:
