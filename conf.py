@@ -27,6 +27,7 @@ extensions = [
     "bookgen.sphinx_glossary",
     "bookgen.sphinx_resources",
     "bookgen.sphinx_nav",
+    "bookgen.sphinx_outputs",
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",

@@ -4,13 +4,15 @@ For each size N it writes N synthetic posts (``bookgen.corpus``), then times, ea
 fresh process whose peak memory is read from the kernel (``wait4``):
 
 - convert N posts, cold (empty cache), and again with nothing changed;
-- the full HTML build with this project's configuration, serial and ``-j auto``;
+- the full HTML build with this project's configuration, serial and ``-j auto`` (the
+  summary says which is faster here and which one ``make html`` runs);
 - the same pages with the ``basic`` theme, serial;
 - the stock book theme configuration (``book_fast_navigation = False``), serial, only
   at the smaller sizes of ``--stock-sizes``; at other sizes its time is extrapolated
   by a least-squares fit of ``t = a*N + b*N^2`` (the stock sidebar costs O(N) per page)
   and marked as such;
-- a no-op rebuild (convert + incremental Sphinx, as ``make html`` runs them);
+- a no-op rebuild (convert + incremental Sphinx, as ``make html`` runs them, serial or
+  parallel as the Makefile chooses for this machine);
 - the rebuild after one post is edited.
 
 It prints a table and writes the figures as JSON (``--json``). Timings are wall-clock
@@ -39,6 +41,18 @@ ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY = ROOT / "content" / "glossary.yaml"
 RESOURCES = ROOT / "content" / "resources.yaml"
 STRICT = ["-W", "--keep-going", "-n", "-q"]
+# As the Makefile's SPHINXJOBS: `make html` runs Sphinx with -j auto from this many CPUs up.
+PARALLEL_FROM_CPUS = 4
+
+
+def cpus() -> int:
+    return len(os.sched_getaffinity(0))
+
+
+def make_html_jobs() -> list[str]:
+    """The parallel option `make html` passes to Sphinx on this machine."""
+    return ["-j", "auto"] if cpus() >= PARALLEL_FROM_CPUS else []
+
 
 # A configuration directory that is the project's conf.py with the basic theme.
 BASIC_CONF = """\
@@ -148,7 +162,7 @@ class Bench:
 
     def rebuilds(self, count: int, book: Path) -> None:
         """As ``make html``: convert, then Sphinx on the doctrees of the last build."""
-        make_html = self.sphinx_command(book, "make", *STRICT, "-j", "auto")
+        make_html = self.sphinx_command(book, "make", *STRICT, *make_html_jobs())
         noop = [self.convert_command(book), make_html]
         self.run_chain("no-op make html", count, noop)
         post = sorted((book / "posts").glob("*.md"))[0]
@@ -192,8 +206,16 @@ def summary(runs: Sequence[Run], sizes: Sequence[int]) -> list[str]:
         return found[0] if found else None
 
     lines.append("")
+    make_html = "-j auto" if make_html_jobs() else "serial"
     for count in sizes:
         ours = seconds("html build, ours, serial", count)
+        parallel = seconds("html build, ours, -j auto", count)
+        if ours and parallel:
+            faster = "-j auto" if parallel < ours else "serial"
+            lines.append(
+                f"N={count}: -j auto / serial = {parallel / ours:.2f}x: {faster} is faster here; "
+                f"make html runs {make_html} on {cpus()} CPUs"
+            )
         stock = seconds("html build, stock book theme, serial", count)
         basic = seconds("html build, basic theme, serial", count)
         if ours and stock:
@@ -215,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     bench = Bench(args.work)
-    print(f"benchmark on {os.cpu_count()} CPUs; log in {bench.log}")
+    print(f"benchmark on {cpus()} CPUs; log in {bench.log}")
     for count in sorted(set(args.sizes) | set(args.stock_sizes)):
         book = bench.book(count)
         if count in args.sizes:
@@ -231,7 +253,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
         json.dumps(
-            {"cpus": os.cpu_count(), "runs": [asdict(r) for r in bench.runs], "summary": lines}, indent=1
+            {
+                "cpus": cpus(),
+                "make_html_jobs": make_html_jobs(),
+                "runs": [asdict(r) for r in bench.runs],
+                "summary": lines,
+            },
+            indent=1,
         )
     )
     print(f"\nfigures: {args.json}")

@@ -127,18 +127,43 @@ class PreparedCache:
         return [prepared[index] for index in range(len(files))]
 
     def last_run(self, fingerprint: str) -> tuple[int, list[str]] | None:
-        """Exit status and printed lines of the last run, if it had these very inputs."""
-        if self.folder is None or not (self.folder / "last-run.json").exists():
+        """Exit status and printed lines of the last run, if it had these very inputs.
+
+        A file of another shape, or one whose checksum fails, is ignored: the run is
+        simply done again.
+        """
+        if self.folder is None:
             return None
         try:
-            data = json.loads((self.folder / "last-run.json").read_text(encoding="utf-8"))
-        except ValueError:
+            text = (self.folder / "last-run.json").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
             return None
-        if data.get("fingerprint") != fingerprint:
-            return None
-        return int(data["status"]), [str(line) for line in data["output"]]
+        return read_last_run(text, fingerprint)
 
     def store_run(self, fingerprint: str, status: int, output: list[str]) -> None:
         if self.folder is not None:
             data = {"fingerprint": fingerprint, "status": status, "output": output}
+            data["checksum"] = _run_checksum(data)
             write_atomic(self.folder / "last-run.json", json.dumps(data, indent=1).encode())
+
+
+def _run_checksum(data: dict[str, object]) -> str:
+    fields = {key: data.get(key) for key in ("fingerprint", "status", "output")}
+    return hashlib.blake2b(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+
+
+def read_last_run(text: str, fingerprint: str) -> tuple[int, list[str]] | None:
+    """The status and lines ``store_run`` recorded for ``fingerprint``, or None for
+    anything else: another run's inputs, damaged JSON, or JSON of another shape."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("checksum") != _run_checksum(data):
+        return None
+    status, output = data.get("status"), data.get("output")
+    if data.get("fingerprint") != fingerprint or type(status) is not int:
+        return None
+    if not isinstance(output, list) or not all(isinstance(line, str) for line in output):
+        return None
+    return status, output
