@@ -12,6 +12,7 @@ from .model import Report, ReportKind
 _FTFY = ftfy.TextFixerConfig(
     uncurl_quotes=False,  # curly quotes are the author's typography, not damage
     fix_line_breaks=False,  # line ends are normalised below, with their own report
+    remove_terminal_escapes=False,  # "\x1b[31m": the escape goes below, its words stay
     fix_latin_ligatures=False,
     fix_character_width=False,
     normalization=None,
