@@ -81,6 +81,8 @@ def test_no_string_changes_a_page_structure(text: str) -> None:
     link = structure(f"- {{doc}}`{role_text(text) or 'x'} <posts/a>`")
     assert link.blocks == Counter({"bullet_list_open": 1, "list_item_open": 1, "paragraph_open": 1})
     assert link.roles == Counter({"doc": 1}) and not link.inline
+    toctree = directive("toctree", one_line(text), {"caption": text}, "posts/a").split("\n")
+    assert len(toctree) == 5 and toctree[1].startswith(":caption:")
     card = structure(directive("grid-item-card", escape_argument(text), {"link": "a"}, "body"))
     assert card.blocks["{grid-item-card}"] == 1 and set(card.blocks) <= {"{grid-item-card}", "paragraph_open"}
 

@@ -255,8 +255,9 @@ def front_matter(fields: dict[str, object]) -> str:
 def directive(name: str, argument: str = "", options: dict[str, str] | None = None, body: str = "") -> str:
     """A backtick-fenced directive whose fence is longer than any fence in its body."""
     fence = "`" * max(3, _longest_run(body, "`") + 1)
-    lines = [f"{fence}{{{name}}}" + (f" {argument}" if argument else "")]
-    lines.extend(f":{key}: {value}" for key, value in (options or {}).items())
+    # The argument and option values are one line each, whatever a caller passes.
+    lines = [f"{fence}{{{name}}}" + (f" {one_line(argument)}" if argument else "")]
+    lines.extend(f":{key}: {one_line(value)}" for key, value in (options or {}).items())
     if body:
         lines.extend(["", body])
     lines.append(fence)
