@@ -237,6 +237,6 @@ def test_control_characters_in_fields_are_dropped_and_reported() -> None:
     assert (post.title, post.tags, post.description) == ("AB C", ("x # h",), "d e")
     assert [str(r) for r in post.reports] == [
         # Line ends in a title or description are white space, as YAML folds them.
-        "c.md: front-matter: title: control characters U+0001 removed",
-        "c.md: front-matter: tags: control characters U+000D, U+0007 removed",
+        "c.md: front-matter: title: control characters U+0001 removed (line ends as spaces)",
+        "c.md: front-matter: tags: control characters U+000D, U+0007 removed (line ends as spaces)",
     ]

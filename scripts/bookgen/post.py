@@ -148,7 +148,7 @@ def clean_fields(fields: metadata.PostFields, source: str) -> metadata.PostField
                 Report(
                     source,
                     ReportKind.FRONT_MATTER,
-                    f"{key}: control characters {describe_chars(dropped)} removed",
+                    f"{key}: control characters {describe_chars(dropped)} removed (line ends as spaces)",
                 )
             )
         return tuple(" ".join(c.text.split()) for c in cleaned)
