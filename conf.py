@@ -24,6 +24,7 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "bookgen.sphinx_book",
+    "bookgen.sphinx_paper",
     "bookgen.sphinx_glossary",
     "bookgen.sphinx_resources",
     "bookgen.sphinx_nav",
@@ -98,6 +99,8 @@ latex_toplevel_sectioning = "part"
 latex_show_urls = "no"
 latex_elements = {
     "papersize": "a4paper",
+    # A code line with no space to wrap at (a minified file) wraps anywhere, not off the page.
+    "sphinxsetup": "verbatimforcewraps",
     "pointsize": "11pt",
     "releasename": "Edition",
     "fontpkg": r"""
@@ -118,4 +121,6 @@ epub_identifier = "ways-into-machine-learning"
 epub_uid = epub_identifier  # epubcheck wants the NCX uid to equal the identifier
 epub_scheme = "URN"
 epub_show_urls = "no"
-epub_exclude_files = ["search.html", "downloads/book.pdf", "downloads/book.epub"]
+# Sphinx keeps the last build's .buildinfo as .buildinfo.bak when the configuration
+# changed (another POSTS folder, a new title); it is no part of the book.
+epub_exclude_files = ["search.html", "downloads/book.pdf", "downloads/book.epub", ".buildinfo.bak"]

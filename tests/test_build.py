@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from bookgen.decode import decode_post
 from bookgen.metadata import read_fields, split_front_matter
-from bookgen.post import read_post
+from bookgen.post import clean_fields, read_post
 from tests.conftest import BOOK_FILE, POSTS, BuiltBook, build_book, words
 
 pytestmark = pytest.mark.build
@@ -26,10 +26,11 @@ def page_words(html_file: Path) -> set[str]:
 
 
 def raw_post_words(path: Path) -> set[str]:
-    """Every word of the post file after the declared repairs, front matter keys aside."""
+    """Every word of the post file after the declared repairs (control characters in its
+    fields dropped too), front matter keys aside."""
     decoded = decode_post(path.read_bytes(), path.name)
     split = split_front_matter(decoded.text, path.name)
-    fields = read_fields(split.fields, path.name)
+    fields = clean_fields(read_fields(split.fields, path.name), path.name)
     return words(" ".join([fields.title, fields.description, *fields.tags, split.body]))
 
 

@@ -49,3 +49,12 @@ def test_stray_a_circumflex(line: str, fixed: str) -> None:
 def test_binary_file_is_refused_with_its_name() -> None:
     with pytest.raises(BinaryFileError, match=r"^img\.txt:2: binary file"):
         decode_post(b"x\n\x89PNG\x00\x00", "img.txt")
+
+
+def test_control_characters_are_dropped_and_other_line_ends_read_as_lf() -> None:
+    result = decode_post("Title\nA\x01B\x7f\nC\u2028D\x0cE\u2029F\x9d\n".encode(), "a.txt")
+    assert result.text == "Title\nAB\nC\nD\nE\nF\n"
+    reports = [str(r) for r in result.reports]
+    assert "a.txt:3: encoding: U+2028, U+000C, U+2029 line ends normalised to LF" in reports
+    assert len(reports) == 3  # and the control characters on lines 2 and 3, each line once
+    assert all(r.startswith(("a.txt:2: ", "a.txt:3: ")) for r in reports)

@@ -8,8 +8,10 @@ none of the injected payloads in its pages.
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,10 +19,14 @@ from typing import Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from docutils import nodes
 
+from bookgen.chars import shown_name
 from bookgen.cli import main as convert
+from bookgen.feed import atom_feed
 from bookgen.post import read_post
 from tests.conftest import BuiltBook, build_book, open_page, serve, words
+from tests.myst_tokens import CONVERTER_DIRECTIVES, CONVERTER_ROLES, Structure, structure
 from tests.test_build import page_words, raw_post_words
 
 HOSTILE = Path(__file__).parent / "hostile"
@@ -123,6 +129,120 @@ def test_failed_run_leaves_the_last_good_output(tmp_path: Path) -> None:
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
+# --- file names, tags and fields that try to change a generated page's structure ----------
+
+# Names that cannot live in git: line ends, carriage returns, backticks, control characters.
+NAME_PAYLOADS = {
+    "evil\n```{raw} html\n<img src=x onerror=alert(1)>\n```\n.md": "Named to run a script",
+    "latex\n```{raw} latex\n\\input{conf.py}\n```\n.md": "Named to read a file into the PDF",
+    "cr\r# Heading from a name\r(name-label)=\r.md": "Named with carriage returns",
+    "tick```{raw}`x`\x01\u2028(tick-label)=.md": "Named with backticks",
+}
+# A post with no title takes its file name as title.
+UNTITLED_NAME = "untitled\n# heading\n(untitled-label)=\n% comment.md"
+
+
+def write_hostile_names(folder: Path) -> None:
+    """Posts whose file names, tags, title and description hold line ends and markup."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, title in NAME_PAYLOADS.items():
+        body = f"Its body quotes \\input{{conf.py}} and ```{{raw}} html as text. Marker {len(title)}."
+        (folder / name).write_text(f"---\ntitle: {title}\n---\n\n{body}\n", encoding="utf-8")
+    (folder / UNTITLED_NAME).write_text("Just a paragraph of words, no title.\n", encoding="utf-8")
+    shutil.copy(HOSTILE / "posts" / "control-chars.md", folder / "control-chars.md")
+
+
+@pytest.fixture(scope="module")
+def named_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
+    tmp = tmp_path_factory.mktemp("names")
+    write_hostile_names(tmp / "posts")
+    return build_book(tmp, tmp / "posts", None)
+
+
+def _page_structures(docs: Path) -> dict[str, Structure]:
+    return {
+        str(page.relative_to(docs)): structure(page.read_text(encoding="utf-8"))
+        for page in sorted((docs / "generated").rglob("*.md"))
+    }
+
+
+def test_no_name_tag_or_field_changes_a_generated_page(named_book: BuiltBook) -> None:
+    pages = _page_structures(named_book.docs)
+    assert len([p for p in pages if p.startswith("generated/posts/")]) == len(NAME_PAYLOADS) + 2
+    for path, page in pages.items():
+        assert page.blocks["myst_line_comment"] == 1, path  # the generated note, on one line
+        assert "myst_target" not in page.blocks and "html_block" not in page.blocks, path
+        assert "html_inline" not in page.inline, path
+        directives = {block[1:-1] for block in page.blocks if block.startswith("{")}
+        assert directives <= CONVERTER_DIRECTIVES, path
+        assert set(page.roles) <= CONVERTER_ROLES, path
+        if path.startswith("generated/posts/"):
+            # The title; the posts have no headings of their own.
+            assert page.blocks["h1"] == 1 and not {"h2", "h3", "h4"} & set(page.blocks), path
+    # One heading per tag ("x\r# heading" is one tag) and one for the untagged posts.
+    assert pages["generated/tags.md"].blocks == Counter(
+        {
+            "myst_line_comment": 1,
+            "h1": 1,
+            "h2": 5,
+            "bullet_list_open": 5,
+            "list_item_open": 9,
+            "paragraph_open": 9,
+        }
+    )
+
+
+def test_names_are_shown_exactly_in_the_page(named_book: BuiltBook) -> None:
+    for name in NAME_PAYLOADS:
+        post = read_post((named_book.docs.parent / "posts" / name).read_bytes(), name)
+        page = named_book.html / "generated" / "posts" / f"{post.slug}.html"
+        codes = [code.get_text() for code in article(page).select("code")]
+        assert shown_name(name) in codes, (name, codes)
+
+
+def test_whole_pages_hold_nothing_a_name_set(named_book: BuiltBook) -> None:
+    assert named_book.status == 0, named_book.warnings
+    assert named_book.warnings == ""
+    pages = sorted(named_book.html.rglob("*.html"))
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for element in soup.find_all(True):
+            assert not [a for a in element.attrs if a.startswith("on")], f"{page.name}: <{element.name}>"
+            assert element.get("src") != "x", f"{page.name}: <{element.name} src=x>"
+        for script in soup.find_all("script"):
+            assert "alert(" not in script.get_text(), page.name
+        assert not soup.select("#name-label, #untitled-label, #tick-label, #label, #desc-label"), page.name
+    # No raw node reached any page of the book, whatever its builder makes of it.
+    for doctree in (named_book.html / ".doctrees").rglob("*.doctree"):
+        tree = pickle.loads(doctree.read_bytes())
+        assert not list(tree.findall(nodes.raw)), doctree.name
+
+
+def test_feed_is_well_formed_xml(named_book: BuiltBook) -> None:
+    feed = ET.fromstring((named_book.html / "feed.xml").read_bytes())
+    titles = [t.text for t in feed.iter("{http://www.w3.org/2005/Atom}title")]
+    assert "Control characters # not a heading" in titles
+    terms = {c.get("term") for c in feed.iter("{http://www.w3.org/2005/Atom}category")}
+    assert {"x # heading", "y (label)=", "bell"} <= terms
+
+
+def test_feed_drops_characters_xml_forbids() -> None:
+    book = {"title": "B\x01ook", "posts": [{"docname": "p", "title": "T\x0b\x1f\ufffe", "tags": ["a\x02"]}]}
+    feed = ET.fromstring(atom_feed(book, "http://example.org/").encode("utf-8"))
+    assert [t.text for t in feed.iter("{http://www.w3.org/2005/Atom}title")] == ["Book", "T"]
+
+
+def test_control_characters_in_fields_are_dropped_and_reported() -> None:
+    data = b'---\ntitle: "A\\x01B\\u2028C"\ntags: ["x\\r# h", "\\x07"]\ndescription: "d\\x85e"\n---\nBody.\n'
+    post = read_post(data, "c.md")
+    assert (post.title, post.tags, post.description) == ("AB C", ("x # h",), "d e")
+    assert [str(r) for r in post.reports] == [
+        # Line ends in a title or description are white space, as YAML folds them.
+        "c.md: front-matter: title: control characters U+0001 removed (line ends as spaces)",
+        "c.md: front-matter: tags: control characters U+000D, U+0007 removed (line ends as spaces)",
+    ]
+
+
 # --- whole pages: every place a post's title, tags or words reach -----------------------
 
 PAYLOAD = "pwned"
@@ -160,11 +280,14 @@ def test_feed_and_search_index_hold_titles_as_text(hostile_book: HostileBook) ->
     assert "Cats <img src=x onerror=alert('pwned-fm-title')> & dogs" in index["titles"]
 
 
-def test_no_payload_runs_in_a_browser(hostile_book: HostileBook, browser: Any) -> None:
+@pytest.mark.parametrize("corpus", ["hostile_book", "named_book"])
+def test_no_payload_runs_in_a_browser(corpus: str, request: pytest.FixtureRequest, browser: Any) -> None:
     """Each page opened in Chromium, as printed (the theme's print-only header repeats
     the title), and the search results for the payloads' words, once shown."""
-    pages = [p.relative_to(hostile_book.built.html).as_posix() for p in site_pages(hostile_book.built.html)]
-    for site in serve(hostile_book.built.html):
+    book = request.getfixturevalue(corpus)
+    html = (book.built if isinstance(book, HostileBook) else book).html
+    pages = [p.relative_to(html).as_posix() for p in site_pages(html)]
+    for site in serve(html):
         for name in [*pages, "search.html?q=pwned", "search.html?q=img+onerror"]:
             page = open_page(browser, site + name)
             page.emulate_media(media="print")
@@ -172,7 +295,7 @@ def test_no_payload_runs_in_a_browser(hostile_book: HostileBook, browser: Any) -
                 page.wait_for_selector("#search-results p.search-summary", state="attached")
             injected = page.evaluate(
                 """() => [...document.querySelectorAll('*')].flatMap(element =>
-                    [...element.attributes].filter(a => a.name.startsWith('on') && a.value.includes('pwned'))
+                    [...element.attributes].filter(a => a.name.startsWith('on') && /pwned|alert/.test(a.value))
                     .map(a => element.tagName + ' ' + a.name))"""
             )
             problems = [p for p in page.problems if "dialog" in p]

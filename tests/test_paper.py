@@ -3,6 +3,7 @@ checked with epubcheck. Both need Debian packages (`make system-deps`)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from sphinx.cmd.build import build_main
 from bookgen.post import read_post
 from tests.conftest import BOOK_FILE, GLOSSARY_FILE, POSTS, RESOURCES_FILE, ROOT, convert_book, need, words
 from tests.test_build import raw_post_words
+from tests.test_hostile import write_hostile_names
 
 pytestmark = pytest.mark.build
 
@@ -130,3 +132,88 @@ def test_epub_passes_epubcheck(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No errors or warnings detected" in result.stdout + result.stderr
+
+
+# --- hostile posts on paper -----------------------------------------------------------------
+
+LONG_LINE_WORDS = 33_000  # "w0 w1 ...": over 200,000 characters on one line, TeX's buffer
+LONG_WORD = "q" * 5_000
+CODE_LINES = 3_000  # one framed block of 2,800 such lines overflows TeX's main memory
+
+
+def write_long_posts(folder: Path) -> None:
+    line = "alphastart " + " ".join(f"w{i}" for i in range(LONG_LINE_WORDS)) + " omegaend."
+    assert len(line) > 200_000
+    (folder / "long-line.md").write_text(f"# A very long line\n\n{line}\n", encoding="utf-8")
+    (folder / "long-word.md").write_text(f"# A long word\n\nBefore {LONG_WORD} after.\n", encoding="utf-8")
+    code = "\n".join(f"code line {i} " + "z" * 50 for i in range(CODE_LINES)) + "\n" + "k" * 3_000
+    (folder / "long-code.md").write_text(f"# Long code\n\n```\n{code}\n```\n", encoding="utf-8")
+
+
+def run_lengths(text: str, char: str) -> int:
+    """How many ``char`` the text holds in runs of five or more: a long word, wrapped."""
+    return sum(len(run) for run in re.findall(re.escape(char) + "{5,}", text))
+
+
+@pytest.fixture(scope="module")
+def hostile_paper(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """The .tex and the PDF text of a small book of hostile posts."""
+    need(bool(shutil.which("xelatex") and shutil.which("latexmk")), "TeX (xelatex, latexmk) is not installed")
+    tmp = tmp_path_factory.mktemp("hostile-paper")
+    write_hostile_names(tmp / "posts")
+    write_long_posts(tmp / "posts")
+    docs = convert_book(tmp, tmp / "posts", None)
+    latex = tmp / "latex"
+    assert (
+        build_main(["-b", "latex", "-c", str(ROOT), str(docs), str(latex), "-W", "--keep-going", "-n", "-q"])
+        == 0
+    )
+    subprocess.run(
+        ["make", "-C", str(latex), "all-pdf", "LATEXMKOPTS=-silent"], check=True, capture_output=True
+    )
+    text = "\n".join(page.extract_text() for page in PdfReader(latex / "book.pdf").pages)
+    return (latex / "book.tex").read_text(encoding="utf-8"), text
+
+
+def test_no_post_writes_latex(hostile_paper: tuple[str, str]) -> None:
+    tex, text = hostile_paper
+    assert "\\input" not in tex and "\\write18" not in tex
+    # The names and bodies that tried are printed as text.
+    assert "\\input{conf.py}" in text
+    assert "onerror=alert(1)" in text.replace("\n", "")
+
+
+def test_over_long_lines_words_and_code_blocks_are_printed_whole(hostile_paper: tuple[str, str]) -> None:
+    tex, text = hostile_paper
+    assert max(map(len, tex.split("\n"))) < 50_000
+    long_line = {"alphastart", "omegaend", *(f"w{i}" for i in range(LONG_LINE_WORDS))}
+    assert not long_line - words(text)
+    assert run_lengths(text, "q") == len(LONG_WORD)
+    assert run_lengths(text, "z") == 50 * CODE_LINES and run_lengths(text, "k") == 3_000
+    assert f"code line {CODE_LINES - 1}" in text
+    assert "Control characters # not a heading" in text
+
+
+def test_epub_of_any_folder_builds_again_after_the_title_changes(tmp_path: Path) -> None:
+    """``make epub POSTS=dir`` (no book file, no author), then a new title, same _build."""
+    need(
+        shutil.which("epubcheck") is not None and shutil.which("java") is not None,
+        "epubcheck/java not installed",
+    )
+    write_hostile_names(tmp_path / "posts")
+    book = tmp_path / "book.yaml"
+    book.write_text("title: A new title\n", encoding="utf-8")
+    out = tmp_path / "epub"
+    for book_file in (None, book):
+        docs = convert_book(tmp_path, tmp_path / "posts", book_file)
+        doctrees = str(tmp_path / "dt")
+        args = ["-b", "epub", "-c", str(ROOT), "-d", doctrees, str(docs), str(out), "-W", "-n", "-q"]
+        assert build_main(args) == 0
+    assert (out / ".buildinfo.bak").exists()  # what used to end every later build
+    opf = (out / "content.opf").read_text(encoding="utf-8")
+    assert "<dc:title>A new title</dc:title>" in opf and "<dc:creator>A new title</dc:creator>" in opf
+    epubcheck = str(Path(shutil.which("epubcheck") or "epubcheck").resolve())
+    result = subprocess.run(
+        ["java", "-jar", epubcheck, str(out / "book.epub")], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

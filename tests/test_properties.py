@@ -19,7 +19,7 @@ from bookgen.decode import decode_post
 from bookgen.markdown import BLOCK_PROBE, parse_plain_inline, read_plain_inline
 from bookgen.metadata import read_fields, split_front_matter
 from bookgen.pages import render_post_page
-from bookgen.post import may_hold_heading, read_post
+from bookgen.post import clean_fields, may_hold_heading, read_post
 from tests.conftest import build_book, words
 from tests.test_build import page_words
 
@@ -49,7 +49,7 @@ def post_bytes(fields: dict[str, object], body: str) -> bytes:
 
 def expected_words(data: bytes, name: str) -> set[str]:
     split = split_front_matter(decode_post(data, name).text, name)
-    fields = read_fields(split.fields, name)
+    fields = clean_fields(read_fields(split.fields, name), name)
     return words(" ".join([fields.title, fields.description, *fields.tags, split.body]))
 
 

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 import ftfy
 
+from .chars import describe_chars, drop_controls
 from .model import Report, ReportKind
 
 _FTFY = ftfy.TextFixerConfig(
     uncurl_quotes=False,  # curly quotes are the author's typography, not damage
     fix_line_breaks=False,  # line ends are normalised below, with their own report
+    remove_terminal_escapes=False,  # "\x1b[31m": the escape goes below, its words stay
     fix_latin_ligatures=False,
     fix_character_width=False,
     normalization=None,
@@ -50,7 +52,34 @@ def decode_post(data: bytes, source: str) -> DecodedText:
     text = _decode_bytes(data, source, reports)
     text = _normalise_line_ends(text, source, reports)
     text = _repair_mojibake(text, source, reports)
+    text = _clean_controls(text, source, reports)
     return DecodedText(text, tuple(reports))
+
+
+def _clean_controls(text: str, source: str, reports: list[Report]) -> str:
+    """Control characters out of the text, one report line for each kind of repair."""
+    cleaned = drop_controls(text)
+    if cleaned.text is text:
+        return text
+    if cleaned.line_ends:
+        reports.append(
+            Report(
+                source,
+                ReportKind.ENCODING,
+                f"{describe_chars(cleaned.line_ends)} line ends normalised to LF",
+                _first_line(text, cleaned.line_ends),
+            )
+        )
+    if cleaned.removed:
+        reports.append(
+            Report(
+                source,
+                ReportKind.ENCODING,
+                f"control characters removed: {describe_chars(cleaned.removed)}",
+                _first_line(text, cleaned.removed),
+            )
+        )
+    return cleaned.text
 
 
 def _decode_bytes(data: bytes, source: str, reports: list[Report]) -> str:
@@ -103,6 +132,12 @@ def _repair_mojibake(text: str, source: str, reports: list[Report]) -> str:
                 )
             )
     return "\n".join(lines)
+
+
+def _first_line(text: str, chars: tuple[str, ...]) -> int:
+    """The line of the first of ``chars`` in ``text``."""
+    first = min(text.index(char) for char in set(chars))
+    return text.count("\n", 0, first) + 1
 
 
 def _plainly_intact(line: str) -> bool:

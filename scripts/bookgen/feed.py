@@ -6,11 +6,20 @@ standard library's ElementTree escapes every value.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from urllib.parse import urljoin
 
 ATOM = "http://www.w3.org/2005/Atom"
+# Characters XML 1.0 has no place for (most C0 controls, lone surrogates, U+FFFE/F):
+# ElementTree writes them as they are, and the feed would not be well-formed.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: object) -> str:
+    """``value`` as text XML can hold: characters XML forbids are dropped."""
+    return _NOT_XML.sub("", str(value))
 
 
 def atom_feed(book: Mapping[str, object], base_url: str) -> str:
@@ -29,7 +38,7 @@ def atom_feed(book: Mapping[str, object], base_url: str) -> str:
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", str(book.get("author") or book.get("title", "")))
     for post in sorted(posts, key=lambda p: str(p.get("date") or newest), reverse=True):
-        url = urljoin(base_url, f"{post['docname']}.html")
+        url = xml_text(urljoin(base_url, f"{post['docname']}.html"))
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "title", str(post["title"]))
         _text(entry, "id", url)
@@ -38,12 +47,12 @@ def atom_feed(book: Mapping[str, object], base_url: str) -> str:
         if post.get("summary"):
             _text(entry, "summary", str(post["summary"]))
         for tag in _strings(post.get("tags")):
-            ET.SubElement(entry, f"{{{ATOM}}}category", term=tag)
+            ET.SubElement(entry, f"{{{ATOM}}}category", term=xml_text(tag))
     return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
 
 
 def _text(parent: ET.Element, name: str, value: str) -> None:
-    ET.SubElement(parent, f"{{{ATOM}}}{name}").text = value
+    ET.SubElement(parent, f"{{{ATOM}}}{name}").text = xml_text(value)
 
 
 def _strings(value: object) -> Sequence[str]:

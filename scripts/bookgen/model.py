@@ -12,6 +12,8 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from .chars import shown_name
+
 # --- inline nodes -----------------------------------------------------------------
 
 
@@ -201,7 +203,8 @@ class Report:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        name = shown_name(self.source)  # a name with a line end still makes one line
+        where = name if self.line is None else f"{name}:{self.line}"
         return f"{where}: {self.kind.value}: {self.message}"
 
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
+from .chars import one_line, shown_name
 from .glossary import Glossary, Mention, term_label
 from .model import Book, Part, Post
 from .post import reading_minutes, summary_sentence
 from .render import (
-    GENERATED_NOTE,
     code_span,
     directive,
     escape_argument,
     escape_text,
     front_matter,
+    generated_note,
+    link_target,
     render_blocks,
     render_inlines,
     role_text,
@@ -57,7 +59,7 @@ def post_meta_line(post: Post) -> str:
     pieces = [escape_text(format_date(post)), f"{reading_minutes(post)} min read"]
     if post.tags:
         pieces.append("Tags: " + ", ".join(escape_text(tag) for tag in post.tags))
-    pieces.append("Source: " + code_span(post.source))
+    pieces.append("Source: " + code_span(shown_name(post.source)))
     return " · ".join(pieces)
 
 
@@ -66,10 +68,10 @@ def render_post_page(post: Post, source_dir: str, catalog: Mapping[str, Resource
     fields: dict[str, object] = {}
     description = summary_sentence(post)
     if description:
-        fields["myst"] = {"html_meta": {"description": description}}
+        fields["myst"] = {"html_meta": {"description": one_line(description)}}
     sections = [
         front_matter(fields) if fields else "",
-        "% " + GENERATED_NOTE.format(source=f"{source_dir}/{post.source}"),
+        generated_note(f"{source_dir}/{post.source}"),
         "# " + escape_text(post.title, line_start=True),
         directive("container", "post-meta", body=post_meta_line(post)),
     ]
@@ -94,7 +96,7 @@ def render_landing(book: Book, docs_prefix: str, reference: Sequence[str] = ()) 
     card links resolve against the including page.
     """
     sections = [
-        "% " + GENERATED_NOTE.format(source="the book file and the posts"),
+        generated_note("the book file and the posts"),
         "# " + escape_text(book.title, line_start=True),
     ]
     if book.author:
@@ -152,7 +154,7 @@ def render_tags_page(book: Book) -> str:
     for post in book.posts:
         for tag in post.tags or ("Untagged",):
             tags.setdefault(tag, []).append(post)
-    sections = ["% " + GENERATED_NOTE.format(source="the posts' front matter"), "# Tags"]
+    sections = [generated_note("the posts' front matter"), "# Tags"]
     for tag in sorted(tags, key=lambda t: (t == "Untagged", t.casefold())):
         sections.append(f"## {escape_text(tag, line_start=True)}")
         sections.append("\n".join(f"- {_post_link(post)}" for post in tags[tag]))
@@ -162,14 +164,15 @@ def render_tags_page(book: Book) -> str:
 def render_archive_page(book: Book) -> str:
     """Posts by year and month, newest first; undated posts last."""
     dated = sorted((p for p in book.posts if p.date), key=lambda p: (p.date, p.source), reverse=True)
-    sections = ["% " + GENERATED_NOTE.format(source="the posts' dates"), "# Archive"]
+    sections = [generated_note("the posts' dates"), "# Archive"]
     years: dict[int, list[Post]] = {}
     for post in dated:
         assert post.date is not None
         years.setdefault(post.date.year, []).append(post)
     for year, posts in years.items():
         sections.append(f"## {year}")
-        sections.append("\n".join(f"- {format_date(post)}: {_post_link(post)}" for post in posts))
+        lines = (f"- {escape_text(format_date(post))}: {_post_link(post)}" for post in posts)
+        sections.append("\n".join(lines))
     undated = [p for p in book.posts if not p.date]
     if undated:
         sections.extend(["## Undated", "\n".join(f"- {_post_link(post)}" for post in undated)])
@@ -185,7 +188,7 @@ def render_glossary_page(glossary: Glossary, usage: Mapping[str, Sequence[Mentio
     """The glossary, one ``glossary`` directive per first letter, with "Used in" backlinks."""
     posts = {post.source: post for post in book.posts}
     sections = [
-        "% " + GENERATED_NOTE.format(source="content/glossary.yaml and the posts"),
+        generated_note("content/glossary.yaml and the posts"),
         "# Glossary",
         "Terms used in the posts, in plain words. Under each term, *Used in* lists the posts "
         "that mention it, with the sentence where it first appears.",
@@ -232,7 +235,7 @@ def render_resource_pages(
             else f"{len(entries)} resources cited in the posts."
         )
         body = [
-            "% " + GENERATED_NOTE.format(source="content/resources.yaml and the posts"),
+            generated_note("content/resources.yaml and the posts"),
             f"# {escape_text(title, line_start=True)}",
             intro,
         ]
@@ -247,7 +250,7 @@ def render_resource_pages(
     pages[f"{RESOURCES_DIR}/index.md"] = (
         "\n\n".join(
             [
-                "% " + GENERATED_NOTE.format(source="content/resources.yaml and the posts"),
+                generated_note("content/resources.yaml and the posts"),
                 "# Resources",
                 "Courses, talks, articles, tools and sites the posts cite. Each entry links out, notes "
                 "what it is, and lists the posts that mention it.",
@@ -263,7 +266,7 @@ def render_resource_pages(
 def _resource_entry(entry: ResourceEntry, citations: Sequence[Citation], posts: Mapping[str, Post]) -> str:
     lines = [f"({entry_label(entry.id)})=", f"## {escape_text(entry.title, line_start=True)}"]
     if entry.url:
-        lines.append(f"[{escape_text(entry.url)}](<{entry.url}>)")
+        lines.append(f"[{escape_text(entry.url)}](<{link_target(entry.url)}>)")
     else:
         lines.append("*Named in the posts without an address.*")
     if entry.note:

@@ -11,6 +11,7 @@ from pathlib import PurePath
 from slugify import slugify
 
 from . import metadata
+from .chars import describe_chars, drop_controls
 from .decode import decode_post
 from .markdown import BLOCK_PROBE, read_markdown
 from .model import (
@@ -73,7 +74,7 @@ def read_post(data: bytes, name: str) -> Post:
     reports: list[Report] = list(decoded.reports)
     split = metadata.split_front_matter(decoded.text, name)
     reports.extend(split.reports)
-    fields = metadata.read_fields(split.fields, name)
+    fields = clean_fields(metadata.read_fields(split.fields, name), name)
     reports.extend(fields.reports)
     if not split.body.strip():
         reports.append(Report(name, ReportKind.EMPTY, "the post has no text"))
@@ -113,7 +114,8 @@ def read_post(data: bytes, name: str) -> Post:
                 blocks.pop(0)
 
     if not title:
-        title = PurePath(name).stem.replace("_", " ").replace("-", " ").strip() or name
+        stem = PurePath(name).stem.replace("_", " ").replace("-", " ")
+        title = " ".join(drop_controls(stem, " ").text.split()) or name
         reports.append(Report(name, ReportKind.NO_TITLE, f"no title; using the file name {title!r}"))
     if not lead and fields.description:
         lead = (Text(fields.description),)  # the author's standfirst, shown under the title
@@ -129,6 +131,33 @@ def read_post(data: bytes, name: str) -> Post:
         date=date,
         tags=fields.tags,
         description=fields.description,
+        reports=tuple(reports),
+    )
+
+
+def clean_fields(fields: metadata.PostFields, source: str) -> metadata.PostFields:
+    """Front matter fields without control characters or line ends, which YAML and TOML
+    let a post spell as escapes (``"x\\r# heading"``); one report per field cleaned."""
+    reports = list(fields.reports)
+
+    def clean(key: str, values: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = [drop_controls(value, " ") for value in values]
+        dropped = tuple(char for c in cleaned for char in c.line_ends + c.removed)
+        if dropped:
+            reports.append(
+                Report(
+                    source,
+                    ReportKind.FRONT_MATTER,
+                    f"{key}: control characters {describe_chars(dropped)} removed (line ends as spaces)",
+                )
+            )
+        return tuple(" ".join(c.text.split()) for c in cleaned)
+
+    return dataclasses.replace(
+        fields,
+        title=clean("title", (fields.title,))[0],
+        description=clean("description", (fields.description,))[0],
+        tags=tuple(dict.fromkeys(tag for tag in clean("tags", fields.tags) if tag)),
         reports=tuple(reports),
     )
 

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import yaml
 
+from .chars import one_line, shown_name
 from .markdown import LANGUAGE_CHARS
 from .model import (
     Block,
@@ -54,14 +55,26 @@ GENERATED_NOTE = (
 )
 
 
+def comment(text: str) -> str:
+    """A MyST comment line: one line, whatever ``text`` holds."""
+    return "% " + one_line(text)
+
+
+def generated_note(source: str) -> str:
+    """The comment at the top of each generated page, naming what it was made from."""
+    return comment(GENERATED_NOTE.format(source=shown_name(source)))
+
+
 def escape_text(text: str, line_start: bool = False) -> str:
     """Backslash-escape ``text`` so MyST shows it literally.
 
     CommonMark lets any ASCII punctuation be backslash-escaped, so over-escaping is
     harmless; leaving one character unescaped is not.
     """
-    text = " ".join(text.split("\n"))
-    escaped = text.translate(_ESCAPES)
+    escaped = one_line(text).translate(_ESCAPES)
+    if escaped.endswith("#"):
+        # A "#" run at the end of a heading line is its closing sequence, not text.
+        escaped = escaped[:-1] + "\\#"
     if line_start and escaped:
         if escaped[0] in _LINE_START:
             return "\\" + escaped
@@ -82,7 +95,8 @@ def escape_argument(text: str) -> str:
 
 
 def code_span(text: str) -> str:
-    text = " ".join(text.split("\n"))
+    """``text`` as inline code, whatever backticks it holds."""
+    text = one_line(text)
     longest = _longest_run(text, "`")
     fence = "`" * (longest + 1)
     pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) or not text.strip() else ""
@@ -95,7 +109,7 @@ def _longest_run(text: str, char: str) -> int:
 
 def role_text(text: str) -> str:
     """Text inside a role's backticks, where a backslash is literal and ``<`` starts a target."""
-    return " ".join(text.replace("`", "'").replace("<", "‹").replace(">", "›").split())
+    return " ".join(one_line(text).replace("`", "'").replace("<", "‹").replace(">", "›").split())
 
 
 def link_target(url: str) -> str:
@@ -131,7 +145,7 @@ def _render_inline(node: Inline, line_start: bool) -> str:
         return mention + (f" [↗](<{link_target(node.url)}>)" if node.url else "")
     if isinstance(node, TermRef):
         # Glossary names and matched text hold no backticks or angle brackets.
-        return f"{{gloss}}`{node.text} <{node.term}>`"
+        return f"{{gloss}}`{one_line(node.text)} <{node.term}>`"
     inner = render_inlines(node.children, line_start=False)
     if not inner.strip():
         return inner
@@ -241,8 +255,9 @@ def front_matter(fields: dict[str, object]) -> str:
 def directive(name: str, argument: str = "", options: dict[str, str] | None = None, body: str = "") -> str:
     """A backtick-fenced directive whose fence is longer than any fence in its body."""
     fence = "`" * max(3, _longest_run(body, "`") + 1)
-    lines = [f"{fence}{{{name}}}" + (f" {argument}" if argument else "")]
-    lines.extend(f":{key}: {value}" for key, value in (options or {}).items())
+    # The argument and option values are one line each, whatever a caller passes.
+    lines = [f"{fence}{{{name}}}" + (f" {one_line(argument)}" if argument else "")]
+    lines.extend(f":{key}: {one_line(value)}" for key, value in (options or {}).items())
     if body:
         lines.extend(["", body])
     lines.append(fence)

@@ -36,7 +36,9 @@ def apply_book_metadata(app: Sphinx, config: Config) -> None:
     config.author = book.get("author") or config.author
     config.html_title = config.project
     config.epub_title = config.project
-    config.epub_author = config.author
+    # EPUB 3 wants a creator: without an author line (POSTS=dir), the book's own title,
+    # as the feed names it.
+    config.epub_author = config.author or config.project
     config.latex_documents = [(config.root_doc, "book.tex", config.project, config.author, "manual")]
 
 
