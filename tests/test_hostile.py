@@ -7,7 +7,9 @@ none of the injected payloads in its pages.
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,3 +121,46 @@ def test_failed_run_leaves_the_last_good_output(tmp_path: Path) -> None:
     bad_book.write_text("title: [broken\n", encoding="utf-8")
     assert convert(["--posts", str(HOSTILE / "posts"), "--out", str(out), "--book", str(bad_book)]) == 2
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_only_regular_files_of_the_folder_are_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Links are never followed, FIFOs never opened; each skipped entry gets one line."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Secret\n\nhunter2 zanzibar-password\n", encoding="utf-8")
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "fine.md").write_text("# Fine\n\nA post that builds.\n", encoding="utf-8")
+    (posts / "passwd.md").symlink_to(secret)
+    (posts / "inside.md").symlink_to(posts / "fine.md")
+    (posts / "dangling.md").symlink_to(tmp_path / "nowhere.md")
+    (posts / "loop.md").symlink_to(posts / "loop.md")
+    (posts / "sub").mkdir()
+    (posts / "sub" / "nested.md").write_text("# Nested\n", encoding="utf-8")
+    os.mkfifo(posts / "fifo.md")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(posts / "sock.md"))
+    (posts / os.fsdecode(b"caf\xe9.md")).write_bytes(b"# Cafe\n\nA post whose name is Latin-1.\n")
+    (posts / "locked.md").write_text("# Locked\n", encoding="utf-8")
+    (posts / "locked.md").chmod(0)
+    out = tmp_path / "gen"
+    try:
+        assert convert(["--posts", str(posts), "--out", str(out), "-q"]) == 0
+    finally:
+        server.close()
+    printed = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert "dangling.md: dangling symbolic link, not followed; skipped" in printed
+    assert "loop.md: symbolic link loop, not followed; skipped" in printed
+    outside = "symbolic link, not followed (posts must be files in the folder itself); skipped"
+    assert f"passwd.md: {outside}" in printed and f"inside.md: {outside}" in printed
+    assert "sub: subfolder (subfolders of posts are not supported yet); skipped" in printed
+    assert "fifo.md: named pipe (FIFO), not a file; skipped" in printed
+    assert "sock.md: socket, not a file; skipped" in printed
+    if os.geteuid() != 0:  # root reads any file
+        assert "locked.md: unreadable (Permission denied); skipped" in printed
+    assert "caf\\xe9.md: file name is not valid UTF-8; read as 'caf\\\\xe9.md'" in printed
+    generated = "\n".join(p.read_text(encoding="utf-8") for p in out.rglob("*.md"))
+    assert "zanzibar" not in generated and "Nested" not in generated
+    assert (out / "posts" / "cafe.md").exists() and (out / "posts" / "fine.md").exists()
+    assert len(list((out / "posts").glob("*.md"))) == (3 if os.geteuid() == 0 else 2)
