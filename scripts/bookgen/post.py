@@ -73,7 +73,7 @@ def read_post(data: bytes, name: str) -> Post:
     reports: list[Report] = list(decoded.reports)
     split = metadata.split_front_matter(decoded.text, name)
     reports.extend(split.reports)
-    fields = metadata.read_fields(split.fields, name)
+    fields = metadata.read_fields(split.fields, name, split.field_lines)
     reports.extend(fields.reports)
     if not split.body.strip():
         reports.append(Report(name, ReportKind.EMPTY, "the post has no text"))
