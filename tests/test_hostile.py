@@ -18,7 +18,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from bookgen import prepare
 from bookgen.cli import main as convert
+from bookgen.model import Post
 from bookgen.post import read_post
 from tests.conftest import BuiltBook, build_book, words
 from tests.test_build import page_words, raw_post_words
@@ -164,3 +166,29 @@ def test_only_regular_files_of_the_folder_are_read(
     assert "zanzibar" not in generated and "Nested" not in generated
     assert (out / "posts" / "cafe.md").exists() and (out / "posts" / "fine.md").exists()
     assert len(list((out / "posts").glob("*.md"))) == (3 if os.geteuid() == 0 else 2)
+
+
+def test_a_fault_on_one_post_publishes_it_as_preformatted_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the converter trips on in one post, that post gets one report line and
+    is published whole as preformatted text; the other posts are converted as usual."""
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "fine.md").write_text("# Fine\n\nA post that converts.\n", encoding="utf-8")
+    (posts / "boom.md").write_text("# Boom\n\nEvery *word* of zanzibar stays.\n", encoding="utf-8")
+
+    def read_post_or_fail(data: bytes, name: str) -> Post:
+        if name == "boom.md":
+            raise RecursionError("maximum recursion depth exceeded\nwith more lines")
+        return read_post(data, name)
+
+    monkeypatch.setattr(prepare, "read_post", read_post_or_fail)
+    out = tmp_path / "gen"
+    assert convert(["--posts", str(posts), "--out", str(out), "-q"]) == 0
+    printed = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    failed = "could not be converted (RecursionError: maximum recursion depth exceeded)"
+    assert printed.count(f"boom.md: internal-error: {failed}; published as preformatted text") == 1
+    page = (out / "posts" / "boom.md").read_text(encoding="utf-8")
+    assert "Every *word* of zanzibar stays." in page
+    assert "A post that converts." in (out / "posts" / "fine.md").read_text(encoding="utf-8")

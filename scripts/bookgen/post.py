@@ -133,6 +133,26 @@ def read_post(data: bytes, name: str) -> Post:
     )
 
 
+def preformatted_post(data: bytes, name: str, error: Exception) -> Post:
+    """The post the converter failed on, published whole as preformatted text, so a fault
+    in the converter costs that post its formatting and nothing else."""
+    text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+    title = PurePath(name).stem.replace("_", " ").replace("-", " ").strip() or name
+    lines = str(error).splitlines()
+    detail = f"{type(error).__name__}: {lines[0][:200]}" if lines else type(error).__name__
+    report = Report(
+        name, ReportKind.INTERNAL, f"could not be converted ({detail}); published as preformatted text"
+    )
+    return Post(
+        source=name,
+        slug=make_slug(title, name),
+        title=title,
+        shape=Shape.PLAIN_TEXT,
+        body=(CodeBlock(text, "text"),) if text.strip() else (),
+        reports=(report,),
+    )
+
+
 def make_slug(title: str, name: str) -> str:
     """A safe file stem: ASCII, no path separators or dots, never empty or reserved."""
     slug = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True)
