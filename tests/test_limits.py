@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import math
+import time
 from collections.abc import Iterable
 
 import pytest
@@ -75,3 +78,67 @@ def test_deep_nesting_keeps_every_word_within_bounded_depth(body: str) -> None:
 def test_shallow_nesting_is_kept_as_written() -> None:
     post = read_post(f"# Fine\n\n{nested_quotes(MAX_BLOCK_NESTING)}\n***a*** **_b_**\n".encode(), "fine.md")
     assert block_depth(post.body) == MAX_BLOCK_NESTING and post.reports == ()
+
+
+def cpu_seconds(data: bytes, name: str, runs: int = 3) -> float:
+    """The best of a few runs of ``read_post``, in CPU time, with the collector paused."""
+    best = math.inf
+    for _ in range(runs):
+        gc.collect()
+        gc.disable()
+        try:
+            start = time.process_time()
+            read_post(data, name)
+            best = min(best, time.process_time() - start)
+        finally:
+            gc.enable()
+    return best
+
+
+MARKDOWN_SAMPLE = (
+    "## A heading\n\nSome *emphasis*, **strong** and a [link](https://example.org/x) with `code`,\n"
+    "a bare https://example.org/y, a [named](Some Title) and {{< youtube abc >}}.\n\n"
+    "- an item\n  - nested [a](b c) {{ site.x }}\n\n> quoted <b>html</b> text\n\n"
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+)
+PLAIN_SAMPLE = (
+    "A Heading Line\nA sentence with https://example.org/x, [a](b c) and {{ x }} in it.\n"
+    "• a bullet with [Title](Title)\nplain words on a line of their own\n\n"
+)
+# (repeated unit, file name): one long line or paragraph each, where a rule that rescans
+# to the end for every opener would be quadratic.
+SCALING_INPUTS = [
+    ("[a](", "p.md"),
+    ("[a](b ", "p.md"),
+    ("[](", "p.md"),
+    ("[", "p.md"),
+    ("[a", "p.md"),
+    ("{{", "p.md"),
+    ("{%", "p.md"),
+    ("{{<", "p.md"),
+    ("{{%", "p.md"),
+    ("<a href='", "p.md"),
+    ("a\n", "p.md"),
+    (MARKDOWN_SAMPLE, "p.md"),
+    ("[a](", "p.txt"),
+    ("{{", "p.txt"),
+    ("{%", "p.txt"),
+    (PLAIN_SAMPLE, "p.txt"),
+]
+
+
+@pytest.mark.parametrize(("unit", "name"), SCALING_INPUTS, ids=[f"{u[:12]!r}-{n}" for u, n in SCALING_INPUTS])
+def test_time_grows_linearly_with_the_input(unit: str, name: str) -> None:
+    """Doubling the input at most about doubles the time: a ratio within one run (a
+    quadratic rule gives about 4), at a size where the run takes a measurable time."""
+
+    def post(count: int) -> bytes:
+        title = "A title\n\n" if name.endswith(".txt") else ""  # a first line is no body text
+        return (title + unit * count).encode()
+
+    count = 64
+    while cpu_seconds(post(count), name, runs=1) < 0.05 and len(unit) * count < 400_000:
+        count *= 2
+    small = cpu_seconds(post(count), name)
+    large = cpu_seconds(post(2 * count), name)
+    assert large / small < 3, f"{len(unit) * count} bytes: {small:.3f} s, twice that: {large:.3f} s"

@@ -9,7 +9,9 @@ can be kept as text with a report instead of leaking brackets into the book.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -58,6 +60,24 @@ MAX_INLINE_NESTING = 8  # emphasis, links and the like inside one another
 FLATTEN_LEVEL = 16
 
 
+@dataclass
+class _SourceScans:
+    """What the inline rules learned about one inline source, so that none scans the same
+    stretch for every ``[`` or ``{``: each rule stays linear in the paragraph's length."""
+
+    closing_parens: dict[int, int] | None = None  # "(" index -> its ")" on the same line
+    occurrences: dict[str, list[int]] = field(default_factory=dict)  # closer -> every index
+
+
+def _scans(state: StateInline) -> _SourceScans:
+    """The scans of ``state.src``, kept in the parse's ``env`` (one parse, many sources)."""
+    by_source: dict[str, _SourceScans] = state.env.setdefault("bookgen_scans", {})
+    found = by_source.get(state.src)
+    if found is None:
+        found = by_source[state.src] = _SourceScans()
+    return found
+
+
 def _malformed_link(state: StateInline, silent: bool) -> bool:
     """``[label](target)`` that the real link rule refused: a target with spaces."""
     if state.src[state.pos] != "[":
@@ -68,8 +88,11 @@ def _malformed_link(state: StateInline, silent: bool) -> bool:
     open_paren = label_end + 1
     if open_paren >= state.posMax or state.src[open_paren] != "(":
         return False
-    close_paren = _matching_paren(state.src, open_paren, state.posMax)
-    if close_paren < 0:
+    scans = _scans(state)
+    if scans.closing_parens is None:
+        scans.closing_parens = _closing_parens(state.src)
+    close_paren = scans.closing_parens.get(open_paren, -1)
+    if close_paren < 0 or close_paren >= state.posMax:
         return False
     if not silent:
         token = state.push("malformed_link", "", 0)
@@ -79,6 +102,40 @@ def _malformed_link(state: StateInline, silent: bool) -> bool:
         }
     state.pos = close_paren + 1
     return True
+
+
+def _closing_parens(text: str) -> dict[int, int]:
+    """For each ``(`` of the text, the index of the ``)`` closing it on the same line
+    (nested pairs counted), in one pass over the text."""
+    closing: dict[int, int] = {}
+    open_parens: list[int] = []
+    for index, char in enumerate(text):
+        if char == "(":
+            open_parens.append(index)
+        elif char == ")":
+            if open_parens:
+                closing[open_parens.pop()] = index
+        elif char == "\n":
+            open_parens.clear()
+    return closing
+
+
+def _next_occurrence(state: StateInline, closer: str, start: int) -> int:
+    """``state.src.find(closer, start, state.posMax)``, from a list of every occurrence
+    made once per source: a run of unclosed openers would otherwise rescan to the end."""
+    occurrences = _scans(state).occurrences
+    if closer not in occurrences:
+        found: list[int] = []
+        index = state.src.find(closer)
+        while index >= 0:
+            found.append(index)
+            index = state.src.find(closer, index + 1)
+        occurrences[closer] = found
+    positions = occurrences[closer]
+    at = bisect.bisect_left(positions, start)
+    if at == len(positions) or positions[at] + len(closer) > state.posMax:
+        return -1
+    return positions[at]
 
 
 def _flatten_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -142,21 +199,6 @@ def _may_hold_link(text: str) -> bool:
     return "//" in text or "@" in text
 
 
-def _matching_paren(text: str, open_paren: int, end: int) -> int:
-    """Index of the ``)`` closing the ``(`` at ``open_paren`` on the same line, or -1."""
-    depth = 0
-    for index in range(open_paren, end):
-        char = text[index]
-        if char == "\n":
-            return -1
-        if char == "\\":
-            continue
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth == 0:
-            return index
-    return -1
-
-
 # Jekyll/Liquid and Hugo template tags, longest opener first.
 TEMPLATE_DELIMITERS = (("{{<", ">}}"), ("{{%", "%}}"), ("{%", "%}"), ("{{", "}}"))
 
@@ -167,7 +209,7 @@ def _template_tag(state: StateInline, silent: bool) -> bool:
         return False
     for opener, closer in TEMPLATE_DELIMITERS:
         if state.src.startswith(opener, state.pos):
-            end = state.src.find(closer, state.pos + len(opener), state.posMax)
+            end = _next_occurrence(state, closer, state.pos + len(opener))
             if end < 0:
                 return False
             if not silent:
@@ -474,15 +516,20 @@ class TreeReader:
 
 def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
     """Join neighbouring text, and neighbouring code (two code spans side by side would
-    share their backticks when written out)."""
+    share their backticks when written out); each run joined once, so linear."""
     merged: list[Inline] = []
-    for node in nodes:
-        previous = merged[-1] if merged else None
-        if isinstance(node, Text) and isinstance(previous, Text):
-            merged[-1] = Text(previous.text + node.text)
-        elif isinstance(node, Code) and isinstance(previous, Code):
-            merged[-1] = Code(previous.text + node.text)
-        else:
+    run: list[str] = []
+    run_kind: type[Text] | type[Code] | None = None
+    for node in [*nodes, None]:
+        kind = type(node) if isinstance(node, Text | Code) else None
+        if run and kind is not run_kind:
+            assert run_kind is not None
+            merged.append(run_kind("".join(run)))
+            run.clear()
+        if isinstance(node, Text | Code):
+            run.append(node.text)
+            run_kind = kind
+        elif node is not None:
             merged.append(node)
     return tuple(merged)
 
