@@ -103,3 +103,8 @@ def test_tags_that_are_not_words_are_reported_and_messages_stay_short() -> None:
     assert fields.tags == ("a", "3")
     assert [r.line for r in fields.reports] == [None, 4, 4]
     assert all(len(r.message) < 200 for r in fields.reports)
+
+
+def test_malformed_toml_is_reported_at_its_line() -> None:
+    (report,) = split_front_matter('+++\ntitle = "T"\ntags = [a\n+++\nBody\n', "a.md").reports
+    assert str(report).startswith("a.md:3: front-matter: malformed front matter (Invalid value")

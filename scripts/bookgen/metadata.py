@@ -200,7 +200,11 @@ def _error_line(error: Exception) -> int | None:
     if mark is not None:
         return int(mark.line) + 1
     lineno = getattr(error, "lineno", None)
-    return int(lineno) if lineno else None
+    if lineno:
+        return int(lineno)
+    # tomllib before Python 3.14 gives the place in its message only: "... (at line 3, column 8)"
+    number = str(error).rpartition("(at line ")[2].partition(",")[0]
+    return int(number) if number.isdigit() else None
 
 
 def read_fields(
