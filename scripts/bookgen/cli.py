@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .book import BookFileError, assemble_book, parse_book_file
 from .cache import PreparedCache, inputs_fingerprint, source_digest
+from .chars import shown_name
 from .decode import BinaryFileError, check_not_binary
 from .glossary import Glossary, GlossaryFileError, Mention, candidate_terms, parse_glossary
 from .model import Book, Report
@@ -62,22 +65,108 @@ def print_glossary_report(
         console.out(f"  glossary: candidate term {name!r} ({count} mention{'s' * (count != 1)})")
 
 
-def post_files(folder: Path) -> list[Path]:
-    """Every visible regular file of the folder: each is a post, none is skipped quietly."""
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+def display_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (surrogate-escaped by ``os``) as ``\\xNN``."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def read_post_files(folder: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """Name and bytes of every visible regular file of the folder, and one line for each
+    entry skipped: links are never followed (a link could publish any file of the
+    machine), and a FIFO, socket or device is never opened (reading one could hang).
+
+    Hidden files (``.name``) are not posts and are passed over quietly.
+    """
+    files: list[tuple[str, bytes]] = []
+    skipped: list[str] = []
+    with os.scandir(folder) as entries:
+        found = sorted((entry.name, entry.path) for entry in entries if not entry.name.startswith("."))
+    names = {name for name, _ in found}
+    for name, path in found:
+        shown = display_name(name)
+        if shown != name:
+            if shown in names:
+                skipped.append(f"{shown}: file name is not valid UTF-8 and its safe form is taken; skipped")
+                continue
+            skipped.append(f"{shown}: file name is not valid UTF-8; read as {shown!r}")
+        try:
+            data = _read_regular_file(path)
+        except _NotAPost as why:
+            skipped.append(f"{shown}: {why}; skipped")
+            continue
+        except OSError as error:
+            skipped.append(f"{shown}: unreadable ({error.strerror or error}); skipped")
+            continue
+        files.append((shown, data))
+    return files, skipped
+
+
+class _NotAPost(Exception):
+    """The entry is no regular file of the folder; the message says what it is."""
+
+
+def _read_regular_file(path: str) -> bytes:
+    """The bytes of a regular file, opened without following a link or blocking on a FIFO;
+    the open file itself is checked, so an entry swapped after listing is still refused."""
+    status = os.lstat(path)
+    if stat.S_ISLNK(status.st_mode):
+        raise _NotAPost(_describe_link(path))
+    if not stat.S_ISREG(status.st_mode):
+        raise _NotAPost(_describe_mode(status.st_mode))
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # O_NOFOLLOW met a link put there after the lstat
+            raise _NotAPost(_describe_link(path)) from None
+        raise
+    with os.fdopen(descriptor, "rb") as file:
+        mode = os.fstat(file.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise _NotAPost(_describe_mode(mode))
+        return file.read()
+
+
+def _describe_link(path: str) -> str:
+    try:
+        Path(path).stat()  # follows the link, only to say what it points to
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop, not followed"
+        if error.errno == errno.ENOENT:
+            return "dangling symbolic link, not followed"
+        return "symbolic link, not followed"
+    return "symbolic link, not followed (posts must be files in the folder itself)"
+
+
+def _describe_mode(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "subfolder (subfolders of posts are not supported yet)"
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO), not a file"
+    if stat.S_ISSOCK(mode):
+        return "socket, not a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device, not a file"
+    return "not a regular file"
 
 
 class Console:
-    """What a run prints, kept so a no-op re-run can show the same report."""
+    """What a run prints, kept so a no-op re-run can show the same report.
+
+    Each report is one line: a file name holding a line end or control character is
+    printed with it spelled as an escape, so no name can split or forge a line."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
 
     def out(self, line: str) -> None:
+        line = shown_name(line)
         self.lines.append(line)
         print(line)
 
     def err(self, line: str) -> None:
+        line = shown_name(line)
         self.lines.append(ERR_PREFIX + line)
         print(line, file=sys.stderr)
 
@@ -98,13 +187,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.posts.is_dir():
         print(f"convert: {args.posts}: no such folder of posts", file=sys.stderr)
         return EXIT_ERROR
-    files: list[tuple[str, bytes]] = []
-    errors: list[str] = []
-    for path in post_files(args.posts):
-        try:
-            files.append((path.name, path.read_bytes()))
-        except OSError as error:
-            errors.append(f"{path.name}: {error}")
+    try:
+        files, errors = read_post_files(args.posts)
+    except OSError as error:
+        print(f"convert: {args.posts}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_ERROR
     try:  # read once: for the fingerprint, and then parsed
         curated = {p: p.read_bytes() for p in (args.book, args.glossary, args.resources) if p is not None}
     except OSError as error:

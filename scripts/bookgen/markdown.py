@@ -9,12 +9,16 @@ can be kept as text with a report instead of leaking brackets into the book.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkLabel
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from .model import (
@@ -46,6 +50,32 @@ VIDEO_SHORTCODES = {
 }
 VIDEO_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 LANGUAGE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-_.#")
+# Nesting bounds, so that no walk of a post (here, in the renderers, in Sphinx, in LaTeX)
+# runs deep; beyond them the words stay and the markup goes, with a report.
+MAX_BLOCK_NESTING = 6  # quotes and lists inside one another, as the model keeps them
+MAX_INLINE_NESTING = 8  # emphasis, links and the like inside one another
+# markdown-it drops the rest of a post beyond ``maxNesting`` (20) levels of quotes and
+# lists (a quote is one level, a list item two); from this level the rest of the
+# innermost container is read as one paragraph of its lines instead.
+FLATTEN_LEVEL = 16
+
+
+@dataclass
+class _SourceScans:
+    """What the inline rules learned about one inline source, so that none scans the same
+    stretch for every ``[`` or ``{``: each rule stays linear in the paragraph's length."""
+
+    closing_parens: dict[int, int] | None = None  # "(" index -> its ")" on the same line
+    occurrences: dict[str, list[int]] = field(default_factory=dict)  # closer -> every index
+
+
+def _scans(state: StateInline) -> _SourceScans:
+    """The scans of ``state.src``, kept in the parse's ``env`` (one parse, many sources)."""
+    by_source: dict[str, _SourceScans] = state.env.setdefault("bookgen_scans", {})
+    found = by_source.get(state.src)
+    if found is None:
+        found = by_source[state.src] = _SourceScans()
+    return found
 
 
 def _malformed_link(state: StateInline, silent: bool) -> bool:
@@ -58,8 +88,11 @@ def _malformed_link(state: StateInline, silent: bool) -> bool:
     open_paren = label_end + 1
     if open_paren >= state.posMax or state.src[open_paren] != "(":
         return False
-    close_paren = _matching_paren(state.src, open_paren, state.posMax)
-    if close_paren < 0:
+    scans = _scans(state)
+    if scans.closing_parens is None:
+        scans.closing_parens = _closing_parens(state.src)
+    close_paren = scans.closing_parens.get(open_paren, -1)
+    if close_paren < 0 or close_paren >= state.posMax:
         return False
     if not silent:
         token = state.push("malformed_link", "", 0)
@@ -69,6 +102,86 @@ def _malformed_link(state: StateInline, silent: bool) -> bool:
         }
     state.pos = close_paren + 1
     return True
+
+
+def _closing_parens(text: str) -> dict[int, int]:
+    """For each ``(`` of the text, the index of the ``)`` closing it on the same line
+    (nested pairs counted), in one pass over the text."""
+    closing: dict[int, int] = {}
+    open_parens: list[int] = []
+    for index, char in enumerate(text):
+        if char == "(":
+            open_parens.append(index)
+        elif char == ")":
+            if open_parens:
+                closing[open_parens.pop()] = index
+        elif char == "\n":
+            open_parens.clear()
+    return closing
+
+
+def _next_occurrence(state: StateInline, closer: str, start: int) -> int:
+    """``state.src.find(closer, start, state.posMax)``, from a list of every occurrence
+    made once per source: a run of unclosed openers would otherwise rescan to the end."""
+    occurrences = _scans(state).occurrences
+    if closer not in occurrences:
+        found: list[int] = []
+        index = state.src.find(closer)
+        while index >= 0:
+            found.append(index)
+            index = state.src.find(closer, index + 1)
+        occurrences[closer] = found
+    positions = occurrences[closer]
+    at = bisect.bisect_left(positions, start)
+    if at == len(positions) or positions[at] + len(closer) > state.posMax:
+        return -1
+    return positions[at]
+
+
+def _flatten_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Past ``FLATTEN_LEVEL``, the lines of the innermost quote or list item as one
+    paragraph, markers and all: markdown-it would otherwise drop them."""
+    if state.level < FLATTEN_LEVEL:
+        return False
+    if silent:
+        return True
+    line = start + 1
+    while line < end and (state.isEmpty(line) or state.sCount[line] >= state.blkIndent):
+        line += 1
+    opening = state.push("paragraph_open", "p", 1)
+    opening.map = [start, line]
+    opening.meta = {"flattened": True}
+    inline = state.push("inline", "", 0)
+    inline.content = state.getLines(start, line, state.blkIndent, False).strip()
+    inline.map = [start, line]
+    inline.children = []
+    state.push("paragraph_close", "p", -1)
+    state.line = line
+    return True
+
+
+def _cap_inline_nesting(tokens: Sequence[Token]) -> None:
+    """Drop the open and close tokens nested deeper than ``MAX_INLINE_NESTING`` inside
+    each inline token (``*`` x500 + ``a`` + ``*`` x500 nests 500 deep), keeping their
+    text; a capped inline token is marked so the reader can report it."""
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        kept: list[Token] = []
+        open_kept: list[bool] = []
+        for child in token.children:
+            if child.nesting == 1:
+                open_kept.append(len(open_kept) < MAX_INLINE_NESTING)
+                if open_kept[-1]:
+                    kept.append(child)
+            elif child.nesting == -1:
+                if not open_kept or open_kept.pop():
+                    kept.append(child)
+            else:
+                kept.append(child)
+        if len(kept) != len(token.children):
+            token.children = kept
+            token.meta = {**token.meta, "capped": True}
 
 
 def _strict_linkify(md: MarkdownIt) -> None:
@@ -86,21 +199,6 @@ def _may_hold_link(text: str) -> bool:
     return "//" in text or "@" in text
 
 
-def _matching_paren(text: str, open_paren: int, end: int) -> int:
-    """Index of the ``)`` closing the ``(`` at ``open_paren`` on the same line, or -1."""
-    depth = 0
-    for index in range(open_paren, end):
-        char = text[index]
-        if char == "\n":
-            return -1
-        if char == "\\":
-            continue
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth == 0:
-            return index
-    return -1
-
-
 # Jekyll/Liquid and Hugo template tags, longest opener first.
 TEMPLATE_DELIMITERS = (("{{<", ">}}"), ("{{%", "%}}"), ("{%", "%}"), ("{{", "}}"))
 
@@ -111,7 +209,7 @@ def _template_tag(state: StateInline, silent: bool) -> bool:
         return False
     for opener, closer in TEMPLATE_DELIMITERS:
         if state.src.startswith(opener, state.pos):
-            end = state.src.find(closer, state.pos + len(opener), state.posMax)
+            end = _next_occurrence(state, closer, state.pos + len(opener))
             if end < 0:
                 return False
             if not silent:
@@ -126,6 +224,7 @@ def _template_tag(state: StateInline, silent: bool) -> bool:
 def _build_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"])
     _strict_linkify(md)
+    md.block.ruler.before("table", "flatten_deep", _flatten_deep)
     md.inline.ruler.after("link", "malformed_link", _malformed_link)
     md.inline.ruler.before("link", "template_tag", _template_tag)
     return md
@@ -181,6 +280,7 @@ class TreeReader:
         self.line_offset = line_offset
         self.reports: list[Report] = []
         self._nesting = 0  # inside list items or quotes: no sections, no transitions
+        self._flattening = False  # inside a quote or list nested too deep to keep
         self._in_link = False
 
     # -- blocks ---------------------------------------------------------------------
@@ -198,6 +298,8 @@ class TreeReader:
         return None if node.map is None else node.map[0] + self.line_offset
 
     def _block_paragraph(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        if node.meta.get("flattened") and not self._flattening:  # else reported with its container
+            self._report_flattened(node)
         return [Paragraph(self.inlines(node.children[0], self._line(node)))]
 
     def _block_heading(self, node: SyntaxTreeNode) -> Sequence[Block]:
@@ -215,15 +317,44 @@ class TreeReader:
         finally:
             self._nesting -= 1
 
+    def _too_deep(self) -> bool:
+        return self._nesting >= MAX_BLOCK_NESTING
+
+    def _report_flattened(self, node: SyntaxTreeNode) -> None:
+        self.reports.append(
+            Report(
+                self.source,
+                ReportKind.STRUCTURE,
+                f"quotes and lists nested over {MAX_BLOCK_NESTING} deep; the inner ones shown unnested",
+                self._line(node),
+            )
+        )
+
+    def _flattened(self, node: SyntaxTreeNode, groups: Sequence[Sequence[SyntaxTreeNode]]) -> list[Block]:
+        """The blocks of a quote or list nested too deep, in order, without it."""
+        if not self._flattening:
+            self._report_flattened(node)
+        outer, self._flattening = self._flattening, True
+        try:
+            return [block for group in groups for block in self.blocks(group)]
+        finally:
+            self._flattening = outer
+
     def _block_bullet_list(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        if self._too_deep():
+            return self._flattened(node, [item.children for item in node.children])
         return [ListBlock(tuple(self._nested(item.children) for item in node.children))]
 
     def _block_ordered_list(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        if self._too_deep():
+            return self._flattened(node, [item.children for item in node.children])
         start = node.attrs.get("start", 1)
         items = tuple(self._nested(item.children) for item in node.children)
         return [ListBlock(items, ordered=True, start=int(start))]
 
     def _block_blockquote(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        if self._too_deep():
+            return self._flattened(node, [node.children])
         return [Quote(self._nested(node.children))]
 
     def _block_fence(self, node: SyntaxTreeNode) -> Sequence[Block]:
@@ -273,6 +404,16 @@ class TreeReader:
     # -- inlines --------------------------------------------------------------------
 
     def inlines(self, node: SyntaxTreeNode, line: int | None) -> tuple[Inline, ...]:
+        if node.type == "inline" and node.meta.get("capped"):
+            self.reports.append(
+                Report(
+                    self.source,
+                    ReportKind.STRUCTURE,
+                    f"emphasis or links nested over {MAX_INLINE_NESTING} deep; "
+                    "the inner ones shown as plain words",
+                    line,
+                )
+            )
         out: list[Inline] = []
         for child in node.children:
             out.extend(self._inline(child, line))
@@ -375,15 +516,20 @@ class TreeReader:
 
 def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
     """Join neighbouring text, and neighbouring code (two code spans side by side would
-    share their backticks when written out)."""
+    share their backticks when written out); each run joined once, so linear."""
     merged: list[Inline] = []
-    for node in nodes:
-        previous = merged[-1] if merged else None
-        if isinstance(node, Text) and isinstance(previous, Text):
-            merged[-1] = Text(previous.text + node.text)
-        elif isinstance(node, Code) and isinstance(previous, Code):
-            merged[-1] = Code(previous.text + node.text)
-        else:
+    run: list[str] = []
+    run_kind: type[Text] | type[Code] | None = None
+    for node in [*nodes, None]:
+        kind = type(node) if isinstance(node, Text | Code) else None
+        if run and kind is not run_kind:
+            assert run_kind is not None
+            merged.append(run_kind("".join(run)))
+            run.clear()
+        if isinstance(node, Text | Code):
+            run.append(node.text)
+            run_kind = kind
+        elif node is not None:
             merged.append(node)
     return tuple(merged)
 
@@ -407,7 +553,9 @@ def is_literal_line(line: str) -> bool:
 def read_markdown(text: str, source: str, first_line: int) -> tuple[tuple[Block, ...], list[Report]]:
     """Parse a Markdown body into blocks; ``first_line`` is the body's line in the file."""
     reader = TreeReader(source, first_line)
-    tree = SyntaxTreeNode(MARKDOWN.parse(text))
+    tokens = MARKDOWN.parse(text)
+    _cap_inline_nesting(tokens)
+    tree = SyntaxTreeNode(tokens)
     return reader.blocks(tree.children), reader.reports
 
 
@@ -421,7 +569,9 @@ def read_plain_inline(line: str, source: str, line_number: int) -> tuple[tuple[I
 def parse_plain_inline(line: str, source: str, line_number: int) -> tuple[tuple[Inline, ...], list[Report]]:
     """``read_plain_inline`` without its shortcut for lines that are literal text."""
     reader = TreeReader(source, line_number)
-    tree = SyntaxTreeNode(PLAIN_INLINE.parse(line))
+    tokens = PLAIN_INLINE.parse(line)
+    _cap_inline_nesting(tokens)
+    tree = SyntaxTreeNode(tokens)
     inlines: list[Inline] = []
     for paragraph in tree.children:
         inlines.extend(reader.inlines(paragraph.children[0], line_number))

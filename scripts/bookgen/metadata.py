@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import frontmatter
@@ -18,6 +19,87 @@ import yaml
 from frontmatter.default_handlers import BaseHandler, YAMLHandler
 
 from .model import Report, ReportKind
+
+# Front matter is a few short fields; these bounds only stop hostile input. Aliases may
+# repeat at most ALIAS_BUDGET nodes in all: a few nested aliases otherwise expand
+# exponentially ("billion laughs": 376 bytes, gigabytes of values).
+ALIAS_BUDGET = 1_000
+MAX_DEPTH = 50
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with bounded work: alias expansion and nesting are capped
+    (a ``YAMLError`` beyond), and a date or number Python cannot hold (``2024-02-30``,
+    5,000 digits) is kept as the text the author typed."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._composed = 0  # nodes composed, counting every repetition by an alias
+        self._repeated = 0  # of those, nodes repeated by aliases
+        self._sizes: dict[int, int] = {}  # id of a node -> nodes it holds, itself included
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        alias = self.check_event(yaml.AliasEvent)
+        mark: yaml.Mark | None = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        if alias:
+            node = super().compose_node(parent, index)
+            size = self._sizes.get(id(node), 1)  # an alias inside its own anchor counts once
+            self._composed += size
+            self._repeated += size
+            if self._repeated > ALIAS_BUDGET:
+                raise yaml.composer.ComposerError(
+                    None, None, f"aliases repeat more than {ALIAS_BUDGET} values", mark
+                )
+            return node
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
+        before = self._composed
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        self._composed += 1
+        self._sizes[id(node)] = self._composed - before
+        return node
+
+
+def _or_text(
+    construct: Callable[[yaml.SafeLoader, yaml.ScalarNode], object],
+) -> Callable[[yaml.SafeLoader, yaml.ScalarNode], object]:
+    def construct_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+        try:
+            return construct(loader, node)
+        except ValueError:  # a date like 2024-13-45, an integer over Python's digit limit
+            return loader.construct_scalar(node)
+
+    return construct_or_text
+
+
+_BoundedLoader.add_constructor("tag:yaml.org,2002:int", _or_text(yaml.SafeLoader.construct_yaml_int))
+_BoundedLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _or_text(yaml.SafeLoader.construct_yaml_timestamp)
+)
+
+
+class _YamlHandler(YAMLHandler):
+    """YAML front matter through the bounded loader, with the line of each top-level key."""
+
+    def load_fields(self, fm: str) -> tuple[object, dict[str, int]]:
+        loader = _BoundedLoader(fm)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None, {}
+            lines = {}
+            if isinstance(node, yaml.MappingNode):
+                for key, _ in node.value:
+                    if isinstance(key, yaml.ScalarNode) and key.value not in lines:
+                        lines[str(key.value)] = key.start_mark.line
+            return loader.construct_document(node), lines
+        finally:
+            loader.dispose()
 
 
 class _TomlHandler(BaseHandler):
@@ -32,8 +114,11 @@ class _TomlHandler(BaseHandler):
     def load(self, fm: str) -> dict[str, Any]:
         return tomllib.loads(fm)
 
+    def load_fields(self, fm: str) -> tuple[object, dict[str, int]]:
+        return self.load(fm), {}
 
-_HANDLERS: list[BaseHandler] = [YAMLHandler(), _TomlHandler()]
+
+_HANDLERS: list[BaseHandler] = [_YamlHandler(), _TomlHandler()]
 
 
 @dataclass(frozen=True)
@@ -45,6 +130,7 @@ class SplitPost:
     body_line: int
     has_front_matter: bool
     reports: tuple[Report, ...] = ()
+    field_lines: Mapping[str, int] = field(default_factory=dict)  # key -> its line in the file
 
 
 @dataclass(frozen=True)
@@ -59,23 +145,24 @@ class PostFields:
 def split_front_matter(text: str, source: str) -> SplitPost:
     """Split off front matter; on malformed front matter report it and keep it as text."""
     handler = frontmatter.detect_format(text, _HANDLERS)
-    if handler is None:
+    if not isinstance(handler, _YamlHandler | _TomlHandler):
         return SplitPost({}, text, 1, has_front_matter=False)
     try:
         raw, body = handler.split(text)
     except ValueError:
         return SplitPost({}, text, 1, has_front_matter=False)
     body_line = text[: len(text) - len(body)].count("\n") + 1
+    raw_line = text[: text.find(raw)].count("\n")  # lines before the front matter text
     try:
-        fields: object = handler.load(raw)
-    except (yaml.YAMLError, tomllib.TOMLDecodeError) as error:
+        fields, key_lines = handler.load_fields(raw)
+    except (yaml.YAMLError, ValueError, RecursionError) as error:  # TOMLDecodeError is a ValueError
         line = _error_line(error)
-        message = str(error).splitlines()[0]
+        message = "nested too deeply" if isinstance(error, RecursionError) else _first_line(error)
         report = Report(
             source,
             ReportKind.FRONT_MATTER,
             f"malformed front matter ({message}); kept as text",
-            None if line is None else line + 1,
+            None if line is None else line + raw_line,
         )
         return SplitPost({}, text, 1, has_front_matter=False, reports=(report,))
     if fields is None:
@@ -88,7 +175,24 @@ def split_front_matter(text: str, source: str) -> SplitPost:
             2,
         )
         return SplitPost({}, text, 1, has_front_matter=False, reports=(report,))
-    return SplitPost(fields, body, body_line, has_front_matter=True)
+    lines = {key: line + raw_line + 1 for key, line in key_lines.items()}
+    return SplitPost(fields, body, body_line, has_front_matter=True, field_lines=lines)
+
+
+def _first_line(error: Exception, max_length: int = 200) -> str:
+    lines = str(error).splitlines()
+    line = lines[0] if lines else type(error).__name__
+    return line if len(line) <= max_length else line[:max_length] + "…"
+
+
+def _shown(value: object) -> str:
+    """A short ``repr`` of a value, however large or deep the value is."""
+    short = reprlib.Repr()
+    short.maxlevel, short.maxstring, short.maxother = 3, 60, 60
+    try:
+        return short.repr(value)
+    except ValueError:  # an integer over Python's digit limit
+        return f"a {type(value).__name__} too large to show"
 
 
 def _error_line(error: Exception) -> int | None:
@@ -96,15 +200,24 @@ def _error_line(error: Exception) -> int | None:
     if mark is not None:
         return int(mark.line) + 1
     lineno = getattr(error, "lineno", None)
-    return int(lineno) if lineno else None
+    if lineno:
+        return int(lineno)
+    # tomllib before Python 3.14 gives the place in its message only: "... (at line 3, column 8)"
+    number = str(error).rpartition("(at line ")[2].partition(",")[0]
+    return int(number) if number.isdigit() else None
 
 
-def read_fields(fields: Mapping[str, object], source: str) -> PostFields:
-    """Read title, date, tags and description, reporting wrongly typed values."""
+def read_fields(
+    fields: Mapping[str, object], source: str, lines: Mapping[str, int] | None = None
+) -> PostFields:
+    """Read title, date, tags and description, reporting wrongly typed values (at the
+    key's line in the file, where ``lines`` knows it)."""
     reports: list[Report] = []
+    where = lines or {}
 
-    def bad(key: str, value: object, what: str) -> None:
-        reports.append(Report(source, ReportKind.FRONT_MATTER, f"{key}: {value!r} is not {what}; ignored"))
+    def bad(key: str, value: object, what: str, *, item: bool = False) -> None:
+        message = f"{key}{' item' * item}: {_shown(value)} is not {what}; ignored"
+        reports.append(Report(source, ReportKind.FRONT_MATTER, message, where.get(key)))
 
     title = _text_field(fields, ("title",), bad)
     description = _text_field(fields, ("description", "summary", "subtitle", "excerpt"), bad)
@@ -116,9 +229,15 @@ def read_fields(fields: Mapping[str, object], source: str) -> PostFields:
             continue
         if isinstance(value, str):
             tags.extend(t.strip() for t in value.split(",") if t.strip())
-            reports.append(Report(source, ReportKind.FRONT_MATTER, f"{key}: a string, read as a list"))
+            message = f"{key}: a string, read as a list"
+            reports.append(Report(source, ReportKind.FRONT_MATTER, message, where.get(key)))
         elif isinstance(value, list | tuple):
-            tags.extend(str(t).strip() for t in value if str(t).strip())
+            for item in value:
+                text = _as_text(item) if isinstance(item, str | int | float | dt.date) else None
+                if text is None:
+                    bad(key, item, "a word", item=True)
+                elif text.strip():
+                    tags.append(text.strip())
         else:
             bad(key, value, "a list")
     unique_tags = tuple(dict.fromkeys(tags))
@@ -130,10 +249,19 @@ def _text_field(fields: Mapping[str, object], keys: tuple[str, ...], bad: Any) -
         value = fields.get(key)
         if value is None or value == "":
             continue
-        if isinstance(value, str | int | float) and not isinstance(value, bool):
-            return " ".join(str(value).split())
+        scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
+        text = _as_text(value) if scalar else None
+        if text is not None:
+            return " ".join(text.split())
         bad(key, value, "text")
     return ""
+
+
+def _as_text(value: object) -> str | None:
+    try:
+        return str(value)
+    except ValueError:  # an integer over Python's digit limit
+        return None
 
 
 def _date_field(value: object, bad: Any) -> dt.date | None:

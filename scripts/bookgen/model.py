@@ -191,6 +191,7 @@ class ReportKind(enum.Enum):
     SIZE = "size"
     EMPTY = "empty"
     RESOURCE = "resource"
+    INTERNAL = "internal-error"
 
 
 @dataclass(frozen=True)

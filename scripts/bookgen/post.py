@@ -74,7 +74,7 @@ def read_post(data: bytes, name: str) -> Post:
     reports: list[Report] = list(decoded.reports)
     split = metadata.split_front_matter(decoded.text, name)
     reports.extend(split.reports)
-    fields = clean_fields(metadata.read_fields(split.fields, name), name)
+    fields = clean_fields(metadata.read_fields(split.fields, name, split.field_lines), name)
     reports.extend(fields.reports)
     if not split.body.strip():
         reports.append(Report(name, ReportKind.EMPTY, "the post has no text"))
@@ -159,6 +159,26 @@ def clean_fields(fields: metadata.PostFields, source: str) -> metadata.PostField
         description=clean("description", (fields.description,))[0],
         tags=tuple(dict.fromkeys(tag for tag in clean("tags", fields.tags) if tag)),
         reports=tuple(reports),
+    )
+
+
+def preformatted_post(data: bytes, name: str, error: Exception) -> Post:
+    """The post the converter failed on, published whole as preformatted text, so a fault
+    in the converter costs that post its formatting and nothing else."""
+    text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+    title = PurePath(name).stem.replace("_", " ").replace("-", " ").strip() or name
+    lines = str(error).splitlines()
+    detail = f"{type(error).__name__}: {lines[0][:200]}" if lines else type(error).__name__
+    report = Report(
+        name, ReportKind.INTERNAL, f"could not be converted ({detail}); published as preformatted text"
+    )
+    return Post(
+        source=name,
+        slug=make_slug(title, name),
+        title=title,
+        shape=Shape.PLAIN_TEXT,
+        body=(CodeBlock(text, "text"),) if text.strip() else (),
+        reports=(report,),
     )
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from .glossary import Glossary, Mention, link_terms, term_matcher
 from .model import Book, Post
 from .pages import render_post_page
-from .post import read_post
+from .post import preformatted_post, read_post
 from .resources import Catalog, Citation, Lookup, ResourceIndex, cite_post, grown_catalog
 
 
@@ -53,7 +53,16 @@ def prepare_post(
     name: str, data: bytes, context: PostContext, index: ResourceIndex | None = None
 ) -> PreparedPost:
     """Everything one post file becomes; cited against ``index``, else its own copy of
-    the curated index."""
+    the curated index. Whatever goes wrong with one post is reported and the post is
+    published as preformatted text: one post never stops the book."""
+    try:
+        return _prepare_post(name, data, context, index)
+    except Exception as error:  # any fault of the converter on this one post
+        post = preformatted_post(data, name, error)
+        return PreparedPost(post, render_post_page(post, context.source_dir, {}), (), (), ())
+
+
+def _prepare_post(name: str, data: bytes, context: PostContext, index: ResourceIndex | None) -> PreparedPost:
     post = read_post(data, name)
     citations: tuple[Citation, ...] = ()
     lookups: tuple[Lookup, ...] = ()
