@@ -102,6 +102,9 @@ latex_elements = {
     # A code line with no space to wrap at (a minified file) wraps anywhere, not off the page.
     "sphinxsetup": "verbatimforcewraps",
     "pointsize": "11pt",
+    # LaTeX stops at 6 nested lists and quotes (4 of a kind); posts nest deeper, and the
+    # converter flattens only past 6 lists or quotes, each, so allow both kinds together.
+    "maxlistdepth": "14",
     "releasename": "Edition",
     "fontpkg": r"""
 \setmainfont{FreeSerif}

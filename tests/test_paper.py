@@ -17,7 +17,7 @@ from sphinx.cmd.build import build_main
 from bookgen.post import read_post
 from tests.conftest import BOOK_FILE, GLOSSARY_FILE, POSTS, RESOURCES_FILE, ROOT, convert_book, need, words
 from tests.test_build import raw_post_words
-from tests.test_hostile import write_hostile_names
+from tests.test_hostile import HOSTILE, write_hostile_names
 
 pytestmark = pytest.mark.build
 
@@ -150,6 +150,10 @@ def write_long_posts(folder: Path) -> None:
     (folder / "long-code.md").write_text(f"# Long code\n\n```\n{code}\n```\n", encoding="utf-8")
 
 
+# Lists and quotes nested deeper than LaTeX's own limit of six.
+DEEP_POSTS = ("lists-15-deep.md", "quotes-25-deep.md", "emphasis-500-deep.md")
+
+
 def run_lengths(text: str, char: str) -> int:
     """How many ``char`` the text holds in runs of five or more: a long word, wrapped."""
     return sum(len(run) for run in re.findall(re.escape(char) + "{5,}", text))
@@ -162,6 +166,8 @@ def hostile_paper(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     tmp = tmp_path_factory.mktemp("hostile-paper")
     write_hostile_names(tmp / "posts")
     write_long_posts(tmp / "posts")
+    for name in DEEP_POSTS:
+        shutil.copy(HOSTILE / "posts" / name, tmp / "posts" / name)
     docs = convert_book(tmp, tmp / "posts", None)
     latex = tmp / "latex"
     assert (
@@ -171,7 +177,15 @@ def hostile_paper(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     subprocess.run(
         ["make", "-C", str(latex), "all-pdf", "LATEXMKOPTS=-silent"], check=True, capture_output=True
     )
-    text = "\n".join(page.extract_text() for page in PdfReader(latex / "book.pdf").pages)
+    # poppler's text keeps the spaces between words on every page, where pypdf's run
+    # some lines of this book together.
+    need(shutil.which("pdftotext") is not None, "poppler-utils (pdftotext) is not installed")
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(latex / "book.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return (latex / "book.tex").read_text(encoding="utf-8"), text
 
 
@@ -192,6 +206,13 @@ def test_over_long_lines_words_and_code_blocks_are_printed_whole(hostile_paper: 
     assert run_lengths(text, "z") == 50 * CODE_LINES and run_lengths(text, "k") == 3_000
     assert f"code line {CODE_LINES - 1}" in text
     assert "Control characters # not a heading" in text
+
+
+def test_deeply_nested_posts_are_printed_whole(hostile_paper: tuple[str, str]) -> None:
+    _, text = hostile_paper
+    for name in DEEP_POSTS:
+        missing = raw_post_words(HOSTILE / "posts" / name) - words(text)
+        assert not missing, (name, sorted(missing)[:10])
 
 
 def test_epub_of_any_folder_builds_again_after_the_title_changes(tmp_path: Path) -> None:
