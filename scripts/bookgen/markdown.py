@@ -21,6 +21,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
+from .highlight import highlight_problem
 from .model import (
     Block,
     Code,
@@ -360,7 +361,7 @@ class TreeReader:
     def _block_fence(self, node: SyntaxTreeNode) -> Sequence[Block]:
         info = node.info.strip()
         if all(char in LANGUAGE_CHARS for char in info):
-            return [CodeBlock(node.content, info)]
+            return [self._code(node.content, info, self._line(node))]
         # A MyST directive or an info string with more than a language: show the block
         # exactly as typed, fences included, so it is text and never a directive.
         body = node.content if node.content.endswith("\n") or not node.content else node.content + "\n"
@@ -374,7 +375,15 @@ class TreeReader:
 
     def _block_html_block(self, node: SyntaxTreeNode) -> Sequence[Block]:
         # Raw HTML is shown as the literal text the author typed, never passed through.
-        return [CodeBlock(node.content, "html")]
+        return [self._code(node.content, "html", self._line(node))]
+
+    def _code(self, code: str, language: str, line: int | None) -> CodeBlock:
+        """A code block in ``language`` when Sphinx can colour it so, else plain, reported."""
+        problem = highlight_problem(code, language)
+        if problem is None:
+            return CodeBlock(code, language)
+        self.reports.append(Report(self.source, ReportKind.CODE, f"{problem}; shown as plain code", line))
+        return CodeBlock(code)
 
     def _block_table(self, node: SyntaxTreeNode) -> Sequence[Block]:
         line = self._line(node)

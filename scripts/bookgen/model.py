@@ -192,6 +192,7 @@ class ReportKind(enum.Enum):
     EMPTY = "empty"
     RESOURCE = "resource"
     INTERNAL = "internal-error"
+    CODE = "code"
 
 
 @dataclass(frozen=True)

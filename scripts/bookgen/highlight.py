@@ -1,0 +1,41 @@
+"""Whether Sphinx can colour a code block: a language Pygments knows, and code that lexes.
+
+Sphinx warns on an unknown language (``mermaid``, ``jq``) and on code that does not lex
+in its language (a Liquid template marked ``html``, Rust with an ellipsis), and the book
+builds with warnings as errors. A post's code block must never stop the book, so such a
+block is shown as plain code, with one report line; HTML, PDF and EPUB alike.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.token import Error
+from pygments.util import ClassNotFound
+
+# Names Sphinx reads as "no colouring" or as its own lenient default.
+PLAIN_LANGUAGES = frozenset({"", "text", "none", "default"})
+
+
+@lru_cache(maxsize=256)
+def _lexer(language: str) -> Lexer | None:
+    try:
+        return get_lexer_by_name(language)
+    except ClassNotFound:
+        return None
+
+
+def highlight_problem(code: str, language: str) -> str | None:
+    """Why Sphinx would not colour ``code`` as ``language``, or None when it would."""
+    name = language.lower()
+    if name in PLAIN_LANGUAGES:
+        return None
+    lexer = _lexer(name)
+    if lexer is None:
+        return f"no highlighter knows the language {language!r}"
+    for token_type, value in lexer.get_tokens(code):
+        if token_type in Error:
+            return f"the code does not read as {language} (at {value[:20]!r})"
+    return None

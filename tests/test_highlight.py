@@ -1,0 +1,36 @@
+"""Code blocks Sphinx cannot colour are told apart from those it can."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookgen.highlight import highlight_problem
+from bookgen.markdown import read_markdown
+from bookgen.model import CodeBlock
+
+
+@pytest.mark.parametrize(
+    ("code", "language"),
+    [("print(1)\n", "python"), ("<p>a &amp; b</p>\n", "html"), ("{}\n", "json"), ("x\n", "text"), ("y", "")],
+)
+def test_code_that_lexes_keeps_its_language(code: str, language: str) -> None:
+    assert highlight_problem(code, language) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "language", "why"),
+    [
+        ("graph TD; A-->B;\n", "mermaid", "no highlighter knows the language 'mermaid'"),
+        ("a & b < c\n", "html", "the code does not read as html (at '&')"),
+    ],
+)
+def test_code_that_does_not_lex_is_named(code: str, language: str, why: str) -> None:
+    assert highlight_problem(code, language) == why
+
+
+def test_such_a_block_is_plain_code_with_a_report() -> None:
+    blocks, reports = read_markdown("Text.\n\n```mermaid\ngraph TD; A-->B;\n```\n", "d.md", 3)
+    assert blocks[1] == CodeBlock("graph TD; A-->B;\n")
+    assert [str(r) for r in reports] == [
+        "d.md:5: code: no highlighter knows the language 'mermaid'; shown as plain code"
+    ]
