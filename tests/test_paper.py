@@ -148,6 +148,9 @@ def write_long_posts(folder: Path) -> None:
     (folder / "long-word.md").write_text(f"# A long word\n\nBefore {LONG_WORD} after.\n", encoding="utf-8")
     code = "\n".join(f"code line {i} " + "z" * 50 for i in range(CODE_LINES)) + "\n" + "k" * 3_000
     (folder / "long-code.md").write_text(f"# Long code\n\n```\n{code}\n```\n", encoding="utf-8")
+    # An inline image cut into blocks for TeX: the pieces no longer lex as HTML.
+    image = '<img src="data:image/png;base64,' + "iVBORw0KGgo+/AAA" * 2_000 + '">'
+    (folder / "long-html.md").write_text(f"# Long HTML\n\n```html\n{image}\n```\n", encoding="utf-8")
 
 
 # Lists and quotes nested deeper than LaTeX's own limit of six.

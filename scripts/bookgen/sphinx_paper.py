@@ -168,6 +168,9 @@ class BreakLongLines(SphinxPostTransform):
             part = block.copy()
             part.rawsource = chunk
             part["highlight_args"] = dict(block.get("highlight_args", {}))
+            # A piece cut out of code (a string or tag cut in two) need not lex in the
+            # block's language, and Sphinx would warn: the pieces are printed uncoloured.
+            part["language"] = "none"
             if number:
                 part["ids"] = []
             part += nodes.Text(chunk)
