@@ -40,13 +40,11 @@ def outline_titles(entries: Sequence[object], reader: PdfReader) -> list[str]:
     return titles
 
 
-@pytest.fixture(scope="module")
-def paper(tmp_path_factory: pytest.TempPathFactory) -> Paper:
-    need(bool(shutil.which("xelatex") and shutil.which("latexmk")), "TeX (xelatex, latexmk) is not installed")
-    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
-    tmp = tmp_path_factory.mktemp("paper")
-    docs = convert_book(tmp, POSTS, BOOK_FILE, glossary_file=GLOSSARY_FILE, resources_file=RESOURCES_FILE)
-    latex = tmp / "latex"
+def build_pdf(docs: Path, latex: Path) -> str:
+    """Build the PDF of ``docs`` in ``latex`` as ``make pdf`` does (strict); its text.
+
+    pdftotext reads every font of the PDF and keeps the spaces between words, where
+    pypdf misses the sans-serif headings and runs some lines together."""
     assert (
         build_main(["-b", "latex", "-c", str(ROOT), str(docs), str(latex), "-W", "--keep-going", "-n", "-q"])
         == 0
@@ -54,11 +52,23 @@ def paper(tmp_path_factory: pytest.TempPathFactory) -> Paper:
     subprocess.run(
         ["make", "-C", str(latex), "all-pdf", "LATEXMKOPTS=-silent"], check=True, capture_output=True
     )
-    reader = PdfReader(latex / "book.pdf")
-    # pdftotext reads every font of the PDF; pypdf misses the sans-serif headings.
-    text = subprocess.run(
-        ["pdftotext", str(latex / "book.pdf"), "-"], capture_output=True, text=True, check=True
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(latex / "book.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
+
+
+@pytest.fixture(scope="module")
+def paper(tmp_path_factory: pytest.TempPathFactory) -> Paper:
+    need(bool(shutil.which("xelatex") and shutil.which("latexmk")), "TeX (xelatex, latexmk) is not installed")
+    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
+    tmp = tmp_path_factory.mktemp("paper")
+    docs = convert_book(tmp, POSTS, BOOK_FILE, glossary_file=GLOSSARY_FILE, resources_file=RESOURCES_FILE)
+    latex = tmp / "latex"
+    text = build_pdf(docs, latex)
+    reader = PdfReader(latex / "book.pdf")
     log = (latex / "book.log").read_text(encoding="utf-8", errors="replace")
     return Paper(latex / "book.pdf", log, text, outline_titles(reader.outline, reader))
 
@@ -166,6 +176,7 @@ def run_lengths(text: str, char: str) -> int:
 def hostile_paper(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """The .tex and the PDF text of a small book of hostile posts."""
     need(bool(shutil.which("xelatex") and shutil.which("latexmk")), "TeX (xelatex, latexmk) is not installed")
+    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
     tmp = tmp_path_factory.mktemp("hostile-paper")
     write_hostile_names(tmp / "posts")
     write_long_posts(tmp / "posts")
@@ -173,22 +184,7 @@ def hostile_paper(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
         shutil.copy(HOSTILE / "posts" / name, tmp / "posts" / name)
     docs = convert_book(tmp, tmp / "posts", None)
     latex = tmp / "latex"
-    assert (
-        build_main(["-b", "latex", "-c", str(ROOT), str(docs), str(latex), "-W", "--keep-going", "-n", "-q"])
-        == 0
-    )
-    subprocess.run(
-        ["make", "-C", str(latex), "all-pdf", "LATEXMKOPTS=-silent"], check=True, capture_output=True
-    )
-    # poppler's text keeps the spaces between words on every page, where pypdf's run
-    # some lines of this book together.
-    need(shutil.which("pdftotext") is not None, "poppler-utils (pdftotext) is not installed")
-    text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(latex / "book.pdf"), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    text = build_pdf(docs, latex)
     return (latex / "book.tex").read_text(encoding="utf-8"), text
 
 
