@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from bookgen.cache import LAST_RUN
 from bookgen.cli import main as convert
+from bookgen.output import seal
 from bookgen.sphinx_outputs import UNFINISHED
 from tests.conftest import ROOT
 
@@ -146,12 +148,15 @@ def test_damaged_cache_is_prepared_again_not_published(tmp_path: Path, seed: int
     assert tree(work / "docs" / "generated") == clean_conversion(work)
 
 
+@pytest.mark.parametrize("sealed", [False, True], ids=["as-is", "sealed"])
 @pytest.mark.parametrize("content", ["[]", "null", '"a string"', "3", '{"fingerprint": 1}', "{", "\xff"])
-def test_last_run_file_of_another_shape_is_ignored(tmp_path: Path, content: str) -> None:
+def test_last_run_file_of_another_shape_is_ignored(tmp_path: Path, content: str, sealed: bool) -> None:
+    """Damaged bytes fail the checksum; a sealed record of another shape fails its check."""
     work = tmp_path / "work"
     write_posts(work / "posts", CORPUS_B)
     assert convert(convert_args(work)) == 0
-    (work / "cache" / "last-run.json").write_bytes(content.encode("latin-1"))
+    data = content.encode("latin-1")
+    (work / "cache" / LAST_RUN).write_bytes(seal(data) if sealed else data)
     assert convert(convert_args(work)) == 0
     assert tree(work / "docs" / "generated") == clean_conversion(work)
 
@@ -161,10 +166,9 @@ def test_edited_last_run_report_is_not_repeated(tmp_path: Path, capsys: pytest.C
     write_posts(work / "posts", {**CORPUS_B, "empty.md": ""})
     assert convert(convert_args(work)) == 0
     first = capsys.readouterr().out
-    last_run = work / "cache" / "last-run.json"
-    data = json.loads(last_run.read_text(encoding="utf-8"))
-    data["output"] = [line.replace("empty", "EMPTY") for line in data["output"]]
-    last_run.write_text(json.dumps(data), encoding="utf-8")
+    last_run = work / "cache" / LAST_RUN
+    assert b"empty" in last_run.read_bytes()
+    last_run.write_bytes(last_run.read_bytes().replace(b"empty", b"EMPTY"))
     assert convert(convert_args(work)) == 0
     again = capsys.readouterr().out
     assert "EMPTY" not in again and "empty.md" in first and "empty.md" in again

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .output import load_pickle, store_pickle, unpickle, write_atomic
+from .output import load_pickle, seal, store_pickle, unpickle, unseal, write_atomic
 from .prepare import PostContext, PreparedPost, prepare_post
 
 # Below this many posts to prepare, starting worker processes costs more than it saves.
@@ -83,6 +83,10 @@ def inputs_fingerprint(code: str, settings: Iterable[str], files: Iterable[tuple
     return digest.hexdigest()
 
 
+# The last run's fingerprint, status and report, as sealed JSON (``output.seal``).
+LAST_RUN = "last-run.sealed"
+
+
 class PreparedCache:
     """Prepared posts by content; with no folder it caches nothing and only prepares.
 
@@ -129,41 +133,37 @@ class PreparedCache:
     def last_run(self, fingerprint: str) -> tuple[int, list[str]] | None:
         """Exit status and printed lines of the last run, if it had these very inputs.
 
-        A file of another shape, or one whose checksum fails, is ignored: the run is
-        simply done again.
+        A damaged file, or one of another shape, is ignored: the run is simply done again.
         """
         if self.folder is None:
             return None
         try:
-            text = (self.folder / "last-run.json").read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            sealed = (self.folder / LAST_RUN).read_bytes()
+        except OSError:
             return None
-        return read_last_run(text, fingerprint)
+        return read_last_run(sealed, fingerprint)
 
     def store_run(self, fingerprint: str, status: int, output: list[str]) -> None:
         if self.folder is not None:
             data = {"fingerprint": fingerprint, "status": status, "output": output}
-            data["checksum"] = _run_checksum(data)
-            write_atomic(self.folder / "last-run.json", json.dumps(data, indent=1).encode())
+            write_atomic(self.folder / LAST_RUN, seal(json.dumps(data, indent=1).encode()))
 
 
-def _run_checksum(data: dict[str, object]) -> str:
-    fields = {key: data.get(key) for key in ("fingerprint", "status", "output")}
-    return hashlib.blake2b(json.dumps(fields, sort_keys=True).encode()).hexdigest()
-
-
-def read_last_run(text: str, fingerprint: str) -> tuple[int, list[str]] | None:
+def read_last_run(sealed: bytes, fingerprint: str) -> tuple[int, list[str]] | None:
     """The status and lines ``store_run`` recorded for ``fingerprint``, or None for
-    anything else: another run's inputs, damaged JSON, or JSON of another shape."""
+    anything else: another run's inputs, damaged bytes, or JSON of another shape."""
+    payload = unseal(sealed)
+    if payload is None:
+        return None
     try:
-        data = json.loads(text)
+        data = json.loads(payload)
     except ValueError:
         return None
-    if not isinstance(data, dict) or data.get("checksum") != _run_checksum(data):
+    if not isinstance(data, dict) or data.get("fingerprint") != fingerprint:
         return None
     status, output = data.get("status"), data.get("output")
-    if data.get("fingerprint") != fingerprint or type(status) is not int:
+    if type(status) is not int or not isinstance(output, list):
         return None
-    if not isinstance(output, list) or not all(isinstance(line, str) for line in output):
+    if not all(isinstance(line, str) for line in output):
         return None
     return status, output
