@@ -114,8 +114,7 @@ def read_post(data: bytes, name: str) -> Post:
                 blocks.pop(0)
 
     if not title:
-        stem = PurePath(name).stem.replace("_", " ").replace("-", " ")
-        title = " ".join(drop_controls(stem, " ").text.split()) or name
+        title = title_from_file_name(name)
         reports.append(Report(name, ReportKind.NO_TITLE, f"no title; using the file name {title!r}"))
     if not lead and fields.description:
         lead = (Text(fields.description),)  # the author's standfirst, shown under the title
@@ -166,7 +165,7 @@ def preformatted_post(data: bytes, name: str, error: Exception) -> Post:
     """The post the converter failed on, published whole as preformatted text, so a fault
     in the converter costs that post its formatting and nothing else."""
     text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
-    title = PurePath(name).stem.replace("_", " ").replace("-", " ").strip() or name
+    title = title_from_file_name(name)
     lines = str(error).splitlines()
     detail = f"{type(error).__name__}: {lines[0][:200]}" if lines else type(error).__name__
     report = Report(
@@ -180,6 +179,12 @@ def preformatted_post(data: bytes, name: str, error: Exception) -> Post:
         body=(CodeBlock(text, "text"),) if text.strip() else (),
         reports=(report,),
     )
+
+
+def title_from_file_name(name: str) -> str:
+    """A title for a post that has none: its file name's words, on one line."""
+    stem = PurePath(name).stem.replace("_", " ").replace("-", " ")
+    return " ".join(drop_controls(stem, " ").text.split()) or name
 
 
 def make_slug(title: str, name: str) -> str:
