@@ -13,7 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-# Title and author line are set from generated/book.json by bookgen.sphinx_book.
+from bookgen.labels import GENERATED_DIR, LANDING, MANIFEST  # noqa: E402  (after the path is set)
+
+# Title and author line are set from the converter's book metadata by bookgen.sphinx.book.
 project = "Blog book"
 author = ""
 copyright = "the posts' authors"  # noqa: A001  (Sphinx's setting is named so)
@@ -23,12 +25,12 @@ version = release = "1.0"
 extensions = [
     "myst_parser",
     "sphinx_design",
-    "bookgen.sphinx_book",
-    "bookgen.sphinx_paper",
-    "bookgen.sphinx_glossary",
-    "bookgen.sphinx_resources",
-    "bookgen.sphinx_nav",
-    "bookgen.sphinx_outputs",
+    "bookgen.sphinx.book",
+    "bookgen.sphinx.paper",
+    "bookgen.sphinx.glossary",
+    "bookgen.sphinx.mentions",
+    "bookgen.sphinx.nav",
+    "bookgen.sphinx.outputs",
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",
@@ -50,7 +52,8 @@ notfound_context = {
 }
 
 root_doc = "index"
-exclude_patterns = ["generated/landing.md", "generated/.manifest.json"]
+# The landing page is included by docs/index.md, never a page of its own.
+exclude_patterns = [f"{GENERATED_DIR}/{LANDING}", f"{GENERATED_DIR}/{MANIFEST}"]
 source_suffix = {".md": "markdown"}
 
 # MyST: plain CommonMark plus what the generated pages use. Post text is escaped by the
@@ -93,7 +96,7 @@ linkcheck_timeout = 15
 linkcheck_retries = 2
 
 # PDF: XeLaTeX via latexmk (`make pdf`). Parts of the book are LaTeX parts, posts are
-# chapters; title and author come from the book file (bookgen.sphinx_book).
+# chapters; title and author come from the book file (bookgen.sphinx.book).
 latex_engine = "xelatex"
 latex_toplevel_sectioning = "part"
 latex_show_urls = "no"

@@ -1,6 +1,6 @@
 """Benchmark the pipeline on synthetic books: ``make bench`` (see ``--help``).
 
-For each size N it writes N synthetic posts (``bookgen.corpus``), then times, each in a
+For each size N it writes N synthetic posts (``booktools.corpus``), then times, each in a
 fresh process whose peak memory is read from the kernel (``wait4``):
 
 - convert N posts, cold (empty cache), and again with nothing changed;
@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bookgen.corpus import glossary_terms, synthetic_posts, write_corpus
+from booktools.corpus import glossary_terms, synthetic_posts, write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 

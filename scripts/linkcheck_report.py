@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bookgen.linkreport import BROKEN, read_results, render_report
+from booktools.linkreport import BROKEN, read_results, render_report
 
 
 def main(argv: list[str]) -> int:

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from bookgen.book import UNPLACED_PART_TITLE, BookFileError, assemble_book, parse_book_file
+from bookgen.assemble.bookfile import BookFileError, parse_book_file
+from bookgen.assemble.parts import UNPLACED_PART_TITLE, assemble_book
 from bookgen.model import Post, Shape
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from bookgen.decode import decode_post
-from bookgen.metadata import read_fields, split_front_matter
-from bookgen.post import clean_fields, read_post
+from bookgen.assemble.parts import make_slug
+from bookgen.read.decode import decode_post
+from bookgen.read.metadata import read_fields, split_front_matter
+from bookgen.read.post import clean_fields, read_post
 from tests.conftest import BOOK_FILE, POSTS, BuiltBook, build_book, words
 
 pytestmark = pytest.mark.build
@@ -42,7 +43,7 @@ def test_builds_with_zero_warnings(built_book: BuiltBook) -> None:
 @pytest.mark.parametrize("path", sorted(POSTS.iterdir()), ids=lambda p: p.name)
 def test_every_word_of_the_post_is_in_its_page(built_book: BuiltBook, path: Path) -> None:
     post = read_post(path.read_bytes(), path.name)
-    page = built_book.html / "generated" / "posts" / f"{post.slug}.html"
+    page = built_book.html / "generated" / "posts" / f"{make_slug(post.title, post.source)}.html"
     missing = sorted(raw_post_words(path) - page_words(page))
     assert not missing, f"{path.name}: words missing from {page.name}: {missing}"
 

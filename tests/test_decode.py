@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bookgen.decode import BinaryFileError, decode_post
 from bookgen.model import ReportKind
+from bookgen.read.decode import BinaryFileError, decode_post
 
 
 def test_clean_utf8_is_untouched() -> None:

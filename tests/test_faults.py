@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from bookgen.cache import LAST_RUN
 from bookgen.cli import main as convert
-from bookgen.output import seal
-from bookgen.sphinx_outputs import UNFINISHED
+from bookgen.jobs import JOBS_FILE, LAST_RUN
+from bookgen.sphinx.outputs import UNFINISHED
+from bookgen.write.sealed import seal
 from tests.conftest import ROOT
 
 # A small book of our own; B is A after an edit, a removal and an addition.
@@ -41,19 +41,20 @@ CORPUS_B = {
 }
 CORPUS_C = {**CORPUS_B, "2023-01-15-winter.md": CORPUS_B["2023-01-15-winter.md"].replace("Winter", "Cold")}
 
-# Runs the converter and ends the process right after its Nth write through bookgen.output.
+# Runs the converter and ends the process right after its Nth atomic write (any file).
 KILLED_CONVERTER = """
 import os, sys
 sys.path.insert(0, sys.argv[1])
-from bookgen import output
+from bookgen import jobs
+from bookgen.write import sealed, tree
 from bookgen.cli import main
-limit, writes, write = int(sys.argv[2]), [], output.write_atomic
+limit, writes, write = int(sys.argv[2]), [], sealed.write_atomic
 def write_then_die(path, content):
     write(path, content)
     writes.append(path)
     if len(writes) == limit:
         os._exit(17)
-output.write_atomic = write_then_die
+sealed.write_atomic = tree.write_atomic = jobs.write_atomic = write_then_die
 raise SystemExit(main(sys.argv[3:]))
 """
 
@@ -135,7 +136,7 @@ def test_damaged_cache_is_prepared_again_not_published(tmp_path: Path, seed: int
     work = tmp_path / "work"
     write_posts(work / "posts", CORPUS_B)
     assert convert(convert_args(work)) == 0
-    cache = work / "cache" / "prepared.pickle"
+    cache = work / "cache" / JOBS_FILE
     data = cache.read_bytes()
     if seed == 0:  # one letter of a word, the worst case: a pickle of other words
         positions = [data.index(b"Zanzibarian") + 3]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bookgen.pages import render_post_page
-from bookgen.post import read_post
+from bookgen.read.post import read_post
+from bookgen.render.post_page import render_post_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INPUTS = sorted((FIXTURES / "posts").iterdir())

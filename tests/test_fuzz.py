@@ -9,8 +9,8 @@ import tracemalloc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookgen.pages import render_post_page
-from bookgen.post import read_post
+from bookgen.read.post import read_post
+from bookgen.render.post_page import render_post_page
 
 MAX_PEAK_BYTES = 64_000_000
 KEYS = ["title", "date", "tags", "categories", "description", "summary", "weight", "draft"]

@@ -8,18 +8,12 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from bookgen.glossary import (
-    Glossary,
-    GlossaryEntry,
-    GlossaryFileError,
-    candidate_terms,
-    link_terms,
-    parse_glossary,
-    sentence_around,
-    term_matcher,
-)
 from bookgen.model import Code, Heading, Link, Paragraph, Post, Shape, TermRef, Text
-from bookgen.post import read_post
+from bookgen.read.post import read_post
+from bookgen.resolve.curator import candidate_terms
+from bookgen.resolve.glossary import Glossary, GlossaryEntry, GlossaryFileError, parse_glossary
+from bookgen.resolve.matcher import sentence_around
+from bookgen.resolve.terms import link_terms, term_matcher
 from tests.conftest import BOOK_FILE, GLOSSARY_FILE, POSTS, RESOURCES_FILE, BuiltBook, build_book
 
 GLOSSARY = Glossary(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bookgen.highlight import highlight_problem
-from bookgen.markdown import read_markdown
 from bookgen.model import CodeBlock
+from bookgen.read.highlight import highlight_problem
+from bookgen.read.markdown import read_markdown
 
 
 @pytest.mark.parametrize(

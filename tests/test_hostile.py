@@ -23,12 +23,13 @@ import yaml
 from bs4 import BeautifulSoup
 from docutils import nodes
 
-from bookgen import prepare
+from bookgen import api
+from bookgen.assemble.parts import make_slug
 from bookgen.chars import shown_name
 from bookgen.cli import main as convert
-from bookgen.feed import atom_feed
 from bookgen.model import Post
-from bookgen.post import read_post
+from bookgen.read.post import read_post
+from bookgen.sphinx.feed import atom_feed
 from tests.conftest import BuiltBook, build_book, open_page, serve, words
 from tests.myst_tokens import CONVERTER_DIRECTIVES, CONVERTER_ROLES, Structure, structure
 from tests.test_build import page_words, raw_post_words
@@ -199,7 +200,7 @@ def test_no_name_tag_or_field_changes_a_generated_page(named_book: BuiltBook) ->
 def test_names_are_shown_exactly_in_the_page(named_book: BuiltBook) -> None:
     for name in NAME_PAYLOADS:
         post = read_post((named_book.docs.parent / "posts" / name).read_bytes(), name)
-        page = named_book.html / "generated" / "posts" / f"{post.slug}.html"
+        page = named_book.html / "generated" / "posts" / f"{make_slug(post.title, post.source)}.html"
         codes = [code.get_text() for code in article(page).select("code")]
         assert shown_name(name) in codes, (name, codes)
 
@@ -366,7 +367,7 @@ def test_a_fault_on_one_post_publishes_it_as_preformatted_text(
             raise RecursionError("maximum recursion depth exceeded\nwith more lines")
         return read_post(data, name)
 
-    monkeypatch.setattr(prepare, "read_post", read_post_or_fail)
+    monkeypatch.setattr(api, "read_post", read_post_or_fail)
     out = tmp_path / "gen"
     assert convert(["--posts", str(posts), "--out", str(out), "-q"]) == 0
     printed = [line.strip() for line in capsys.readouterr().out.splitlines()]

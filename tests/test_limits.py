@@ -9,10 +9,10 @@ from collections.abc import Iterable
 
 import pytest
 
-from bookgen.markdown import MAX_BLOCK_NESTING, MAX_INLINE_NESTING
 from bookgen.model import Block, Heading, Inline, ListBlock, Paragraph, Quote, Table
-from bookgen.pages import render_post_page
-from bookgen.post import read_post
+from bookgen.read.markdown import MAX_BLOCK_NESTING, MAX_INLINE_NESTING
+from bookgen.read.post import read_post
+from bookgen.render.post_page import render_post_page
 from tests.conftest import words
 
 

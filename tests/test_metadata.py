@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from bookgen.metadata import date_from_file_name, read_fields, split_front_matter
 from bookgen.model import ReportKind
+from bookgen.read.metadata import date_from_file_name, read_fields, split_front_matter
 
 
 def test_yaml_front_matter_and_body_line() -> None:

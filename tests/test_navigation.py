@@ -18,8 +18,8 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-from bookgen.corpus import glossary_terms, synthetic_posts, write_corpus
-from bookgen.sphinx_nav import SmallUpdates
+from bookgen.sphinx.nav import SmallUpdates
+from booktools.corpus import glossary_terms, synthetic_posts, write_corpus
 from tests.conftest import GLOSSARY_FILE, RESOURCES_FILE, ROOT, BuiltBook, build_book, convert_book
 
 pytestmark = pytest.mark.build

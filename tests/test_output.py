@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from bookgen.output import MANIFEST, OutputError, sync_tree
+from bookgen.labels import MANIFEST
+from bookgen.write.tree import OutputError, sync_tree
 
 
 def test_writes_only_what_changed_and_removes_only_its_own(tmp_path: Path) -> None:

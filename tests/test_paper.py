@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 from sphinx.cmd.build import build_main
 
-from bookgen.post import read_post
+from bookgen.read.post import read_post
 from tests.conftest import BOOK_FILE, GLOSSARY_FILE, POSTS, RESOURCES_FILE, ROOT, convert_book, need, words
 from tests.test_build import raw_post_words
 from tests.test_hostile import HOSTILE, write_hostile_names

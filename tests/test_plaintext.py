@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from bookgen.corpus import synthetic_posts
-from bookgen.markdown import is_literal_line, parse_plain_inline, read_plain_inline
 from bookgen.model import Heading, ListBlock, Paragraph, plain_text
-from bookgen.plaintext import bullet_text, looks_like_heading, read_plain_text
+from bookgen.read.markdown import is_literal_line, parse_plain_inline, read_plain_inline
+from bookgen.read.plaintext import bullet_text, looks_like_heading, read_plain_text
+from booktools.corpus import synthetic_posts
 
 
 @pytest.mark.parametrize(

@@ -14,12 +14,12 @@ from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-from bookgen.book import unique_slugs
-from bookgen.decode import decode_post
-from bookgen.markdown import BLOCK_PROBE, parse_plain_inline, read_plain_inline
-from bookgen.metadata import read_fields, split_front_matter
-from bookgen.pages import render_post_page
-from bookgen.post import clean_fields, may_hold_heading, read_post
+from bookgen.assemble.parts import unique_slugs
+from bookgen.read.decode import decode_post
+from bookgen.read.markdown import BLOCK_PROBE, parse_plain_inline, read_plain_inline
+from bookgen.read.metadata import read_fields, split_front_matter
+from bookgen.read.post import clean_fields, may_hold_heading, read_post
+from bookgen.render.post_page import render_post_page
 from tests.conftest import build_book, words
 from tests.test_build import page_words
 

@@ -14,7 +14,7 @@ from myst_parser.parsers.mdit import create_md_parser
 
 from bookgen.chars import one_line, shown_name
 from bookgen.model import Code, Heading, Link, ListBlock, Paragraph, Text
-from bookgen.render import (
+from bookgen.render.myst import (
     code_span,
     comment,
     directive,

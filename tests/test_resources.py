@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import http.server
 import threading
 from collections.abc import Iterator
@@ -11,18 +12,12 @@ import pytest
 from bs4 import BeautifulSoup
 from linkify_it import LinkifyIt
 
-from bookgen.book import assemble_book
+from bookgen.assemble.parts import assemble_book
 from bookgen.model import Book, ListBlock, Paragraph, ResourceRef, plain_text
-from bookgen.post import read_post
-from bookgen.resources import (
-    Catalog,
-    Citation,
-    ResourceFileError,
-    cite_resources,
-    normalise_url,
-    parse_resources,
-    url_key,
-)
+from bookgen.read.post import read_post
+from bookgen.resolve.catalog import Catalog, ResourceFileError, normalise_url, parse_resources, url_key
+from bookgen.resolve.citations import Citation, citation_requests
+from bookgen.resolve.index import book_uses, build_index, resolve_post
 from tests.conftest import POSTS, RESOURCES_FILE, ROOT, BuiltBook, convert_book
 
 
@@ -53,8 +48,19 @@ def catalog(text: str) -> Catalog:
 
 
 def cite(files: dict[str, str], resources: Catalog) -> tuple[Book, Catalog, dict[str, list[Citation]]]:
+    """The posts' citations found by the resolve stage: the book with its posts resolved,
+    the catalogue grown by uncurated finds, each resource's citations in book order."""
     posts = [read_post(text.encode(), name) for name, text in files.items()]
-    return cite_resources(assemble_book(None, posts, "B"), resources)
+    book = assemble_book(None, posts, "B")
+    index = build_index(None, resources, (citation_requests(post) for post in book.posts))
+    resolved = {post.source: resolve_post(post, index) for post in book.posts}
+    uses = book_uses(index, ((r.citations, r.mentions) for r in resolved.values()))
+    parts = tuple(
+        dataclasses.replace(part, posts=tuple(resolved[p.source].post for p in part.posts))
+        for part in book.parts
+    )
+    assert index.catalog is not None
+    return dataclasses.replace(book, parts=parts), index.catalog, uses.citations
 
 
 def test_links_are_merged_across_posts_and_uncurated_ones_kept() -> None:
@@ -163,7 +169,7 @@ def test_mentioned_in_matches_the_posts_that_cite(built_book: BuiltBook) -> None
 
 
 def test_curated_file_is_valid() -> None:
-    from bookgen.glossary import parse_glossary
+    from bookgen.resolve.glossary import parse_glossary
     from tests.conftest import GLOSSARY_FILE
 
     glossary = parse_glossary(GLOSSARY_FILE.read_text(encoding="utf-8"), "glossary")

@@ -14,17 +14,14 @@ from pathlib import Path
 import bench
 import pytest
 
-from bookgen.book import assemble_book
-from bookgen.cache import PreparedCache, source_digest
+from bookgen import api, jobs
+from bookgen.api import CuratedFile, Sources, build_book
 from bookgen.cli import main
-from bookgen.corpus import glossary_terms, synthetic_posts, write_corpus
-from bookgen.glossary import link_book, parse_glossary
+from bookgen.jobs import JOBS_FILE
 from bookgen.model import Shape
-from bookgen.output import load_pickle, store_pickle
-from bookgen.pages import render_book
-from bookgen.post import read_post
-from bookgen.prepare import PostContext, prepare_post, settle
-from bookgen.resources import cite_resources, parse_resources
+from bookgen.read.post import read_post
+from bookgen.write.sealed import load_pickle, store_pickle
+from booktools.corpus import glossary_terms, synthetic_posts, write_corpus
 from tests.conftest import BOOK_FILE, GLOSSARY_FILE, POSTS, RESOURCES_FILE, ROOT
 
 
@@ -50,50 +47,65 @@ def test_corpus_refuses_a_folder_with_files(tmp_path: Path) -> None:
     assert (tmp_path / "mine.md").read_text(encoding="utf-8") == "keep me"
 
 
-def real_context() -> PostContext:
-    glossary = parse_glossary(GLOSSARY_FILE.read_text(encoding="utf-8"), str(GLOSSARY_FILE))
-    catalog = parse_resources(RESOURCES_FILE.read_text(encoding="utf-8"), str(RESOURCES_FILE), glossary)
-    return PostContext("content/posts", glossary, catalog)
+def sources(files: list[tuple[str, bytes]], *, glossary: bool = True) -> Sources:
+    """The files as posts, with the real curated glossary and resources."""
+
+    def curated(path: Path) -> CuratedFile:
+        return CuratedFile(str(path), path.read_bytes())
+
+    return Sources(
+        files, "content/posts", glossary=curated(GLOSSARY_FILE) if glossary else None,
+        resources=curated(RESOURCES_FILE), title="Book",
+    )  # fmt: skip
+
+
+def real_files() -> list[tuple[str, bytes]]:
+    return [(p.name, p.read_bytes()) for p in sorted(POSTS.iterdir())]
 
 
 def test_cached_posts_equal_freshly_prepared(tmp_path: Path) -> None:
-    files = [(p.name, p.read_bytes()) for p in sorted(POSTS.iterdir())]
-    context = real_context()
-    fresh = [prepare_post(name, data, context) for name, data in files]
-    cache = PreparedCache(tmp_path, source_digest())
-    assert cache.prepare(files, context) == fresh and cache.hits == 0
-    again = PreparedCache(tmp_path, source_digest())
-    assert again.prepare(files, context) == fresh and again.hits == len(files)
-    other_code = PreparedCache(tmp_path, "another converter")
-    assert other_code.prepare(files, context) == fresh and other_code.hits == 0
-    other_glossary = PostContext("content/posts", None, context.catalog)
-    assert PreparedCache(tmp_path, "another converter").prepare(files, other_glossary)[0].mentions == ()
+    files = real_files()
+    fresh = build_book(sources(files))
+    first = build_book(sources(files), cache=tmp_path)
+    assert first.pages == fresh.pages and first.reused == {"read": 0, "page": 0}
+    again = build_book(sources(files), cache=tmp_path)
+    assert again.pages == fresh.pages and again.reused == {"read": len(files), "page": len(files)}
+    other_glossary = build_book(sources(files, glossary=False), cache=tmp_path)
+    assert other_glossary.reused == {"read": len(files), "page": 0}  # read again only what it must
+    assert "{gloss}" not in "".join(other_glossary.pages.values())
+
+
+def test_other_code_reuses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = real_files()
+    fresh = build_book(sources(files), cache=tmp_path)
+    monkeypatch.setattr(api, "converter_digest", lambda: "another converter")
+    other_code = build_book(sources(files), cache=tmp_path)
+    assert other_code.pages == fresh.pages and other_code.reused == {"read": 0, "page": 0}
 
 
 def test_damaged_cache_entry_is_prepared_again(tmp_path: Path) -> None:
-    files = [(p.name, p.read_bytes()) for p in sorted(POSTS.iterdir())]
-    context = real_context()
-    fresh = PreparedCache(tmp_path, "code").prepare(files, context)
-    entries = load_pickle(tmp_path / "prepared.pickle")
+    files = real_files()
+    fresh = build_book(sources(files), cache=tmp_path)
+    entries = load_pickle(tmp_path / JOBS_FILE)
     assert isinstance(entries, dict)
-    store_pickle(tmp_path / "prepared.pickle", dict.fromkeys(entries, b"damaged"))
-    cache = PreparedCache(tmp_path, "code")
-    assert cache.prepare(files, context) == fresh and cache.hits == 0
+    store_pickle(tmp_path / JOBS_FILE, dict.fromkeys(entries, b"damaged"))
+    again = build_book(sources(files), cache=tmp_path)
+    assert again.pages == fresh.pages and again.reused == {"read": 0, "page": 0}
 
 
-def test_parallel_prepare_equals_serial(tmp_path: Path) -> None:
+def test_parallel_build_equals_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = synthetic_posts(70, seed=9, terms=glossary_terms(GLOSSARY_FILE))  # enough for workers
     files = [(p.name, p.text.encode()) for p in corpus]
-    context = real_context()
-    serial = [prepare_post(name, data, context) for name, data in files]
-    assert PreparedCache(tmp_path, "code").prepare(files, context) == serial
+    parallel = build_book(sources(files))
+    monkeypatch.setattr(jobs, "PARALLEL_THRESHOLD", len(files) + 1)
+    assert build_book(sources(files)).pages == parallel.pages
 
 
 # Posts whose citations depend on each other: a later post cites an address an earlier
 # one found first (under another title), names an earlier find, names a find whose id
 # an earlier find has ("Café Notes", "Cafe Notes"), or cites two long addresses that
 # share their first 60 characters; two posts share a title, so the later one's slug is
-# changed by the book and must stay so when its citations are found again.
+# changed by the book and its labels must follow.
 ENTANGLED = {
     "a.md": "---\ndate: 2020-01-01\n---\nSee [the Foo guide](https://example.org/foo) and "
     "[Machine Learning](https://example.org/ml) notes.\n",
@@ -110,38 +122,18 @@ ENTANGLED = {
 }
 
 
-def one_pass(files: list[tuple[str, bytes]], context: PostContext) -> dict[str, str]:
-    """The book as citing and linking all posts in one process, in book order, makes it."""
-    assert context.glossary is not None and context.catalog is not None
-    book = assemble_book(None, [read_post(data, name) for name, data in files], "Book")
-    book, catalog, citations = cite_resources(book, context.catalog)
-    book, usage = link_book(book, context.glossary)
-    return render_book(
-        book, context.source_dir, "generated", glossary=context.glossary, usage=usage, catalog=catalog,
-        citations=citations,
-    )  # fmt: skip
-
-
-def settled_pages(files: list[tuple[str, bytes]], context: PostContext) -> dict[str, str]:
-    """The same book from posts prepared one by one, in reverse order."""
-    prepared = {name: prepare_post(name, data, context) for name, data in reversed(files)}
-    book = assemble_book(None, [prepared[name].post for name, _ in files], "Book")
-    settled = settle(book, prepared, dict(files), context)
-    return render_book(
-        settled.book, context.source_dir, "generated", glossary=context.glossary, usage=settled.usage,
-        catalog=settled.catalog, citations=settled.citations, post_pages=settled.pages,
-    )  # fmt: skip
-
-
 @pytest.mark.parametrize("book", ["entangled", "real"])
-def test_posts_prepared_apart_settle_into_the_one_pass_book(book: str) -> None:
-    if book == "entangled":
-        files = [(name, text.encode()) for name, text in ENTANGLED.items()]
-    else:
-        files = [(p.name, p.read_bytes()) for p in sorted(POSTS.iterdir())]
-    context = real_context()
-    expected = one_pass(files, context)
-    assert settled_pages(files, context) == expected
+def test_book_is_the_same_whatever_order_process_or_cache(
+    book: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = (
+        [(name, text.encode()) for name, text in ENTANGLED.items()] if book == "entangled" else real_files()
+    )
+    expected = build_book(sources(files)).pages
+    assert build_book(sources(files[::-1]), cache=tmp_path).pages == expected  # another order, cached
+    monkeypatch.setattr(jobs, "PARALLEL_THRESHOLD", 1)  # every post in a worker process
+    assert build_book(sources(files), cache=tmp_path).pages == expected  # from the cache
+    assert build_book(sources(files)).pages == expected
     if book == "entangled":
         uncurated = expected["resources/uncurated.md"]
         assert uncurated.count("## the Foo guide") == 1  # b and c share a's find
@@ -150,10 +142,11 @@ def test_posts_prepared_apart_settle_into_the_one_pass_book(book: str) -> None:
         assert len(labels) == len(set(labels))  # every entry its own id, so its own label
         assert sum(label.startswith("(res-web-github") for label in labels) == 2
         assert {"(res-name-cafe-notes)=", "(res-name-cafe-notes-2)="} <= set(labels)
-        speculative = prepare_post("c.txt", ENTANGLED["c.txt"].encode(), context)
-        assert "name-the-foo-guide" in speculative.post.resources  # alone, c made its own entry
+        alone = build_book(sources([("c.txt", ENTANGLED["c.txt"].encode())])).pages
+        assert "name-the-foo-guide" in next(page for k, page in alone.items() if k.startswith("posts/"))
         page = expected[next(k for k in expected if k.startswith("posts/later-notes"))]
-        assert "<res-web-example-org-foo>" in page and "name-the-foo-guide" not in page  # a's, settled
+        assert "<res-web-example-org-foo>" in page and "name-the-foo-guide" not in page  # a's find
+        assert any(k.startswith("posts/later-notes-2") for k in expected)  # the book renamed one
 
 
 def convert(posts: Path, out: Path, cache: Path) -> int:

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bookgen.model import CodeBlock
-from bookgen.post import MAX_PARSED_BYTES, read_post
-from bookgen.sphinx_paper import (
+from bookgen.read.post import MAX_PARSED_BYTES, read_post
+from bookgen.sphinx.paper import (
     CODE_BLOCK_CHARS,
     CODE_BLOCK_LINES,
     CODE_LINE_LIMIT,

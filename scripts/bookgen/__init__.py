@@ -1,8 +1,13 @@
 """Turn a folder of blog posts into a Sphinx/MyST book.
 
-The package is a pure core (``decode`` -> ``metadata`` -> ``plaintext`` /
-``markdown`` -> ``model`` -> ``render``) behind a thin I/O edge (``output``,
-``cli``).  Nothing outside ``output`` and ``cli`` touches the filesystem.
+The library call is ``build_book(Sources.from_folder(...))`` (``api``); the CLI
+(``cli``, ``scripts/convert.py``) is one client of it. The converter's stages are
+subpackages, in the order the data flows: ``read`` -> ``assemble`` -> ``resolve`` ->
+``render`` -> ``write``, over the document model (``model``). The Sphinx extensions
+live in ``sphinx`` and share ``labels`` with the converter.
 """
 
-__version__ = "0.1.0"
+from .api import BookBuild, CuratedFile, Sources, build_book
+
+__all__ = ["BookBuild", "CuratedFile", "Sources", "build_book"]
+__version__ = "0.2.0"

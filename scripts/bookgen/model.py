@@ -223,7 +223,6 @@ class Post:
     """One post, read and repaired, ready to render."""
 
     source: str
-    slug: str
     title: str
     shape: Shape
     body: tuple[Block, ...]
@@ -232,8 +231,9 @@ class Post:
     tags: tuple[str, ...] = ()
     description: str = ""
     reports: tuple[Report, ...] = ()
-    key_terms: tuple[str, ...] = ()
-    resources: tuple[str, ...] = ()
+    key_terms: tuple[str, ...] = ()  # set by resolve
+    resources: tuple[str, ...] = ()  # set by resolve
+    slug: str = ""  # its page's name, set by assemble (the book owns slugs)
 
 
 @dataclass(frozen=True)

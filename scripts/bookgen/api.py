@@ -1,0 +1,220 @@
+"""The library call: a book's sources in, its generated pages and reports out.
+
+    from bookgen import Sources, build_book
+    build = build_book(Sources.from_folder(Path("content/posts"), glossary=Path("content/glossary.yaml")))
+    build.pages["landing.md"], build.reports
+
+The stages run forward, each once: read (each post's bytes to a ``Post``; cached,
+parallel), assemble (the book: order, parts, slugs), resolve (book-wide indexes built
+once, then each post resolved against them), render (each kind of page in one place).
+Writing is the caller's: ``write.tree.sync_tree`` is the one writer, as the CLI uses it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assemble.bookfile import BookSpec, parse_book_file
+from .assemble.parts import assemble_book
+from .jobs import Job, JobCache, converter_digest, job_key
+from .labels import GENERATED_DIR
+from .model import Book, Post, Report
+from .read.decode import BinaryFileError, check_not_binary
+from .read.files import read_post_files
+from .read.post import preformatted_post, read_post
+from .render import render_book
+from .render.post_page import render_post_page
+from .resolve.catalog import Catalog, parse_resources
+from .resolve.citations import Citation, Request, citation_requests
+from .resolve.curator import resource_reports
+from .resolve.glossary import Glossary, parse_glossary
+from .resolve.index import BookIndex, BookUses, book_uses, build_index, resolve_post
+from .resolve.terms import Mention
+from .words import post_texts
+
+
+@dataclass(frozen=True)
+class CuratedFile:
+    name: str  # as reports name it
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything a book is made of, as bytes: what the build reads and nothing else."""
+
+    posts: Sequence[tuple[str, bytes]]  # (file name, bytes), each a post
+    source_dir: str = "posts"  # the posts' folder, as generated pages name it
+    book: CuratedFile | None = None  # book file: title, author, intro, parts
+    glossary: CuratedFile | None = None
+    resources: CuratedFile | None = None
+    skipped: Sequence[str] = ()  # one line per folder entry that is not a post
+    title: str = "Book"  # the book's title when no book file gives one
+
+    @classmethod
+    def from_folder(
+        cls,
+        posts: Path,
+        *,
+        book: Path | None = None,
+        glossary: Path | None = None,
+        resources: Path | None = None,
+    ) -> Sources:
+        """A posts folder and the curated files; raises ``OSError`` if one cannot be read."""
+        files, skipped = read_post_files(posts)
+
+        def curated(path: Path | None) -> CuratedFile | None:
+            return CuratedFile(str(path), path.read_bytes()) if path is not None else None
+
+        return cls(
+            files,
+            posts.as_posix(),
+            curated(book),
+            curated(glossary),
+            curated(resources),
+            skipped,
+            posts.resolve().name.replace("-", " ").title(),
+        )
+
+    def curated_files(self) -> list[CuratedFile]:
+        return [file for file in (self.book, self.glossary, self.resources) if file is not None]
+
+
+@dataclass(frozen=True)
+class ReadPost:
+    """A post as read, and the addresses and names it cites (for the resource index)."""
+
+    post: Post
+    requests: tuple[Request, ...]
+
+
+@dataclass(frozen=True)
+class PostPage:
+    """A post resolved and rendered: its page, and what it cites and mentions."""
+
+    page: str
+    citations: tuple[Citation, ...]
+    mentions: tuple[Mention, ...]
+    reports: tuple[Report, ...] = ()
+
+
+@dataclass(frozen=True)
+class BookBuild:
+    """What ``build_book`` returns."""
+
+    pages: dict[str, str]  # every generated file, by path relative to the output folder
+    book_reports: list[Report]  # about the curated files and the book as a whole
+    post_reports: dict[str, list[Report]]  # each post's repairs and problems, by file name
+    skipped: list[str]  # folder entries that are no post, one line each
+    book: Book  # the posts as read, in book order, each with its slug
+    index: BookIndex
+    uses: BookUses
+    assets: dict[str, bytes] = field(default_factory=dict)  # files copied as they are
+    reused: dict[str, int] = field(default_factory=dict)  # per-post results from the cache, by job
+
+    @property
+    def reports(self) -> list[Report]:
+        """Every report: the book's first, then each post's in book order."""
+        return [*self.book_reports, *(r for post in self.book.posts for r in self.post_reports[post.source])]
+
+
+def build_book(sources: Sources, *, cache: Path | None = None, docs_prefix: str = GENERATED_DIR) -> BookBuild:
+    """The book of ``sources``: read, assemble, resolve, render.
+
+    ``cache`` is a folder for per-post work (speed only); ``docs_prefix`` the output
+    folder's path from the Sphinx source folder. A malformed curated file raises its
+    ``...FileError`` (one line naming the file and entry); a bad post never raises.
+    """
+    spec, glossary, catalog = read_curated(sources)
+    jobs = JobCache(cache, converter_digest())
+    readable, skipped = _readable(sources.posts)
+    read_keys = [job_key(name, data) for name, data in readable]
+    read = jobs.run(Job("read", _read_job, ReadPost), readable, read_keys)
+
+    book = assemble_book(
+        spec, [r.post for r in read], sources.title, sources.book.name if sources.book else ""
+    )
+
+    requests = {r.post.source: r.requests for r in read}
+    index = build_index(glossary, catalog, (requests[post.source] for post in book.posts))
+    keys = dict(zip((r.post.source for r in read), read_keys, strict=True))
+    page_keys = [job_key(keys[p.source], p.slug, index.signature, sources.source_dir) for p in book.posts]
+    page_job = Job("page", functools.partial(_page_job, index, sources.source_dir), PostPage)
+    post_pages = jobs.run(page_job, book.posts, page_keys)
+    jobs.save()
+
+    uses = book_uses(index, ((p.citations, p.mentions) for p in post_pages))
+    pages = render_book(
+        book,
+        {post.source: p.page for post, p in zip(book.posts, post_pages, strict=True)},
+        docs_prefix,
+        index,
+        uses,
+    )
+    reports: list[Report] = []
+    if index.catalog is not None and sources.resources is not None:
+        reports.extend(resource_reports(index.catalog, uses.citations, sources.resources.name))
+    reports.extend(book.reports)
+    post_reports = {
+        post.source: [*post.reports, *page.reports] for post, page in zip(book.posts, post_pages, strict=True)
+    }
+    skipped_lines = [*sources.skipped, *skipped]
+    return BookBuild(pages, reports, post_reports, skipped_lines, book, index, uses, reused=jobs.hits)
+
+
+def read_curated(sources: Sources) -> tuple[BookSpec | None, Glossary | None, Catalog | None]:
+    """The curated files parsed; raises the ``...FileError`` of the first bad one."""
+    spec = parse_book_file(_text(sources.book), sources.book.name) if sources.book else None
+    glossary = parse_glossary(_text(sources.glossary), sources.glossary.name) if sources.glossary else None
+    catalog = None
+    if sources.resources is not None:
+        catalog = parse_resources(_text(sources.resources), sources.resources.name, glossary)
+    return spec, glossary, catalog
+
+
+def _text(file: CuratedFile | None) -> str:
+    return file.data.decode("utf-8") if file is not None else ""
+
+
+def _readable(files: Sequence[tuple[str, bytes]]) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """The files that may be posts, and one line for each binary file passed over."""
+    readable: list[tuple[str, bytes]] = []
+    skipped: list[str] = []
+    for name, data in files:
+        try:
+            check_not_binary(data, name)
+        except BinaryFileError as error:
+            skipped.append(str(error))
+            continue
+        readable.append((name, data))
+    return readable, skipped
+
+
+def _read_job(file: tuple[str, bytes]) -> ReadPost:
+    """Read one post. Whatever goes wrong is reported and the post is published as
+    preformatted text: one post never stops the book."""
+    name, data = file
+    try:
+        post = read_post(data, name)
+        return ReadPost(post, citation_requests(post))
+    except Exception as error:  # any fault of the converter on this one post
+        post = preformatted_post(data, name, error)
+        return ReadPost(post, ())
+
+
+def _page_job(index: BookIndex, source_dir: str, post: Post) -> PostPage:
+    """Resolve and render one post; if that fails, its text is published unresolved, as
+    preformatted text, with one report line."""
+    try:
+        resolved = resolve_post(post, index)
+        cited = {r: index.resources.entry(r) for r in resolved.post.resources} if index.resources else {}
+        page = render_post_page(resolved.post, source_dir, cited)
+        return PostPage(page, resolved.citations, resolved.mentions)
+    except Exception as error:  # any fault of the converter on this one post
+        text = "\n\n".join(post_texts(post)).encode("utf-8")
+        fallback = preformatted_post(text, post.source, error)
+        page = render_post_page(fallback, source_dir, {})
+        return PostPage(page, (), (), fallback.reports)

@@ -1,0 +1,65 @@
+"""The curated book file: title, author, intro and the parts with their posts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..resolve.curated import load_yaml
+
+
+class BookFileError(ValueError):
+    """The book file is malformed; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    title: str
+    posts: tuple[str, ...]
+    intro: str = ""
+
+
+@dataclass(frozen=True)
+class BookSpec:
+    title: str
+    author: str = ""
+    intro: str = ""
+    parts: tuple[PartSpec, ...] = ()
+
+
+def parse_book_file(text: str, source: str) -> BookSpec:
+    """Read and check a book file (YAML); raise ``BookFileError`` naming the bad entry."""
+    data, _ = load_yaml(text, source, BookFileError)
+    if not isinstance(data, Mapping):
+        raise BookFileError(f"{source}: expected a mapping with title, author, intro and parts")
+    title = _string(data, "title", source, required=True)
+    parts_data = data.get("parts") or []
+    if not isinstance(parts_data, list):
+        raise BookFileError(f"{source}: parts: expected a list of parts")
+    parts = []
+    for index, part in enumerate(parts_data):
+        where = f"{source}: parts[{index}]"
+        if not isinstance(part, Mapping):
+            raise BookFileError(f"{where}: expected a mapping with title and posts")
+        posts = part.get("posts") or []
+        if not isinstance(posts, list) or not all(isinstance(p, str) for p in posts):
+            raise BookFileError(f"{where}.posts: expected a list of post file names")
+        parts.append(
+            PartSpec(
+                _string(part, "title", where, required=True),
+                tuple(posts),
+                _string(part, "intro", where),
+            )
+        )
+    return BookSpec(title, _string(data, "author", source), _string(data, "intro", source), tuple(parts))
+
+
+def _string(data: Mapping[str, object], key: str, where: str, required: bool = False) -> str:
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            raise BookFileError(f"{where}: {key}: missing")
+        return ""
+    if not isinstance(value, str):
+        raise BookFileError(f"{where}: {key}: expected text, got {type(value).__name__}")
+    return value.strip()

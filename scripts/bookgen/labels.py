@@ -1,0 +1,53 @@
+"""Names the converter and the Sphinx extensions must agree on: folders, files, labels.
+
+The converter writes pages and targets under these names; the extensions find them by
+the same names. Each name is made here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import PurePosixPath
+
+from slugify import slugify
+
+# The converter's folder inside the Sphinx source folder, and what it writes there.
+GENERATED_DIR = "generated"
+POSTS_DIR = "posts"
+LANDING = "landing.md"  # included by the hand-written index page, never a page itself
+BOOK_METADATA = "book.json"  # title, author, posts and glossary, for the extensions
+MANIFEST = ".manifest.json"  # what the converter owns in its folder
+GLOSSARY_DOC = "glossary"
+RESOURCES_DIR = "resources"
+TAGS_DOC = "tags"
+ARCHIVE_DOC = "archive"
+
+
+def post_docname(slug: str) -> str:
+    """A post's page, relative to the converter's folder."""
+    return f"{POSTS_DIR}/{slug}"
+
+
+def slug_of_docname(docname: str) -> str:
+    """The post slug of a Sphinx docname (``generated/posts/<slug>``)."""
+    return PurePosixPath(docname).name
+
+
+def term_label(post_slug: str, term: str) -> str:
+    """The target of a term's first mention in a post: the glossary's "Used in" links here."""
+    return f"gloss-{post_slug}-{_term_slug(term)}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_slug(term: str) -> str:
+    return slugify(term)  # the same few hundred terms, for every post of the book
+
+
+def entry_label(resource: str) -> str:
+    """The target of a resource's entry on the resource pages."""
+    return f"res-{resource}"
+
+
+def citation_label(post_slug: str, resource: str) -> str:
+    """The target of a post's first citation of a resource: "Mentioned in" links here."""
+    return f"res-use-{post_slug}-{resource}"

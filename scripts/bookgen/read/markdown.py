@@ -1,0 +1,605 @@
+"""Markdown text to the document model, walking markdown-it's token tree.
+
+Two parsers are built once: ``MARKDOWN`` for Markdown posts (CommonMark, tables,
+strikethrough, bare URLs) and ``PLAIN_INLINE`` for lines of plain-text exports, where
+only links and bare URLs mean anything and every other character is literal text.
+Both know a ``[Title](Title)`` link whose target is no URL ("malformed link"), so it
+can be kept as text with a report instead of leaking brackets into the book.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkLabel
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+
+from ..model import (
+    Block,
+    Code,
+    CodeBlock,
+    Emphasis,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    NamedRef,
+    Paragraph,
+    Quote,
+    Report,
+    ReportKind,
+    Strikethrough,
+    Strong,
+    Table,
+    Text,
+    ThematicBreak,
+)
+from .highlight import highlight_problem
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
+VIDEO_SHORTCODES = {
+    "youtube": ("YouTube", "https://www.youtube.com/watch?v={}"),
+    "vimeo": ("Vimeo", "https://vimeo.com/{}"),
+}
+VIDEO_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+LANGUAGE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-_.#")
+# Nesting bounds, so that no walk of a post (here, in the renderers, in Sphinx, in LaTeX)
+# runs deep; beyond them the words stay and the markup goes, with a report.
+MAX_BLOCK_NESTING = 6  # quotes and lists inside one another, as the model keeps them
+MAX_INLINE_NESTING = 8  # emphasis, links and the like inside one another
+# markdown-it drops the rest of a post beyond ``maxNesting`` (20) levels of quotes and
+# lists (a quote is one level, a list item two); from this level the rest of the
+# innermost container is read as one paragraph of its lines instead.
+FLATTEN_LEVEL = 16
+
+
+@dataclass
+class _SourceScans:
+    """What the inline rules learned about one inline source, so that none scans the same
+    stretch for every ``[`` or ``{``: each rule stays linear in the paragraph's length."""
+
+    closing_parens: dict[int, int] | None = None  # "(" index -> its ")" on the same line
+    occurrences: dict[str, list[int]] = field(default_factory=dict)  # closer -> every index
+
+
+def _scans(state: StateInline) -> _SourceScans:
+    """The scans of ``state.src``, kept in the parse's ``env`` (one parse, many sources)."""
+    by_source: dict[str, _SourceScans] = state.env.setdefault("bookgen_scans", {})
+    found = by_source.get(state.src)
+    if found is None:
+        found = by_source[state.src] = _SourceScans()
+    return found
+
+
+def _malformed_link(state: StateInline, silent: bool) -> bool:
+    """``[label](target)`` that the real link rule refused: a target with spaces."""
+    if state.src[state.pos] != "[":
+        return False
+    label_end = parseLinkLabel(state, state.pos, True)
+    if label_end < 0:
+        return False
+    open_paren = label_end + 1
+    if open_paren >= state.posMax or state.src[open_paren] != "(":
+        return False
+    scans = _scans(state)
+    if scans.closing_parens is None:
+        scans.closing_parens = _closing_parens(state.src)
+    close_paren = scans.closing_parens.get(open_paren, -1)
+    if close_paren < 0 or close_paren >= state.posMax:
+        return False
+    if not silent:
+        token = state.push("malformed_link", "", 0)
+        token.meta = {
+            "label": state.src[state.pos + 1 : label_end],
+            "target": state.src[open_paren + 1 : close_paren],
+        }
+    state.pos = close_paren + 1
+    return True
+
+
+def _closing_parens(text: str) -> dict[int, int]:
+    """For each ``(`` of the text, the index of the ``)`` closing it on the same line
+    (nested pairs counted), in one pass over the text."""
+    closing: dict[int, int] = {}
+    open_parens: list[int] = []
+    for index, char in enumerate(text):
+        if char == "(":
+            open_parens.append(index)
+        elif char == ")":
+            if open_parens:
+                closing[open_parens.pop()] = index
+        elif char == "\n":
+            open_parens.clear()
+    return closing
+
+
+def _next_occurrence(state: StateInline, closer: str, start: int) -> int:
+    """``state.src.find(closer, start, state.posMax)``, from a list of every occurrence
+    made once per source: a run of unclosed openers would otherwise rescan to the end."""
+    occurrences = _scans(state).occurrences
+    if closer not in occurrences:
+        found: list[int] = []
+        index = state.src.find(closer)
+        while index >= 0:
+            found.append(index)
+            index = state.src.find(closer, index + 1)
+        occurrences[closer] = found
+    positions = occurrences[closer]
+    at = bisect.bisect_left(positions, start)
+    if at == len(positions) or positions[at] + len(closer) > state.posMax:
+        return -1
+    return positions[at]
+
+
+def _flatten_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Past ``FLATTEN_LEVEL``, the lines of the innermost quote or list item as one
+    paragraph, markers and all: markdown-it would otherwise drop them."""
+    if state.level < FLATTEN_LEVEL:
+        return False
+    if silent:
+        return True
+    line = start + 1
+    while line < end and (state.isEmpty(line) or state.sCount[line] >= state.blkIndent):
+        line += 1
+    opening = state.push("paragraph_open", "p", 1)
+    opening.map = [start, line]
+    opening.meta = {"flattened": True}
+    inline = state.push("inline", "", 0)
+    inline.content = state.getLines(start, line, state.blkIndent, False).strip()
+    inline.map = [start, line]
+    inline.children = []
+    state.push("paragraph_close", "p", -1)
+    state.line = line
+    return True
+
+
+def _cap_inline_nesting(tokens: Sequence[Token]) -> None:
+    """Drop the open and close tokens nested deeper than ``MAX_INLINE_NESTING`` inside
+    each inline token (``*`` x500 + ``a`` + ``*`` x500 nests 500 deep), keeping their
+    text; a capped inline token is marked so the reader can report it."""
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        kept: list[Token] = []
+        open_kept: list[bool] = []
+        for child in token.children:
+            if child.nesting == 1:
+                open_kept.append(len(open_kept) < MAX_INLINE_NESTING)
+                if open_kept[-1]:
+                    kept.append(child)
+            elif child.nesting == -1:
+                if not open_kept or open_kept.pop():
+                    kept.append(child)
+            else:
+                kept.append(child)
+        if len(kept) != len(token.children):
+            token.children = kept
+            token.meta = {**token.meta, "capped": True}
+
+
+def _strict_linkify(md: MarkdownIt) -> None:
+    """Link only URLs with a scheme: "Netflix.Google" in prose is not a web address."""
+    assert md.linkify is not None
+    md.linkify.set({"fuzzy_link": False})
+    # linkify-it's own pretest also runs its (switched off) fuzzy-host pattern, the
+    # slowest step of a parse. Without fuzzy links a link is a scheme with "//"
+    # (http, https, ftp, or scheme-relative) or an e-mail address with its "@"
+    # (mailto: included); a pretest may answer yes too often, never no wrongly.
+    md.linkify.pretest = _may_hold_link
+
+
+def _may_hold_link(text: str) -> bool:
+    return "//" in text or "@" in text
+
+
+# Jekyll/Liquid and Hugo template tags, longest opener first.
+TEMPLATE_DELIMITERS = (("{{<", ">}}"), ("{{%", "%}}"), ("{%", "%}"), ("{{", "}}"))
+
+
+def _template_tag(state: StateInline, silent: bool) -> bool:
+    """``{{< youtube id >}}``, ``{% link x %}``, ``{{ site.title }}``: one token, never run."""
+    if state.src[state.pos] != "{":
+        return False
+    for opener, closer in TEMPLATE_DELIMITERS:
+        if state.src.startswith(opener, state.pos):
+            end = _next_occurrence(state, closer, state.pos + len(opener))
+            if end < 0:
+                return False
+            if not silent:
+                token = state.push("template_tag", "", 0)
+                token.content = state.src[state.pos : end + len(closer)]
+                token.meta = {"inner": state.src[state.pos + len(opener) : end].strip(), "opener": opener}
+            state.pos = end + len(closer)
+            return True
+    return False
+
+
+def _build_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"])
+    _strict_linkify(md)
+    md.block.ruler.before("table", "flatten_deep", _flatten_deep)
+    md.inline.ruler.after("link", "malformed_link", _malformed_link)
+    md.inline.ruler.before("link", "template_tag", _template_tag)
+    return md
+
+
+def _build_plain_inline() -> MarkdownIt:
+    md = MarkdownIt("zero", {"linkify": True}).enable(["linkify", "link"])
+    _strict_linkify(md)
+    md.inline.ruler.after("link", "malformed_link", _malformed_link)
+    md.inline.ruler.before("link", "template_tag", _template_tag)
+    return md
+
+
+def _build_block_probe() -> MarkdownIt:
+    """Block structure only (no inline pass): enough to ask whether a text has headings."""
+    return MarkdownIt("commonmark").disable("inline")
+
+
+MARKDOWN = _build_markdown()
+PLAIN_INLINE = _build_plain_inline()
+BLOCK_PROBE = _build_block_probe()
+
+
+def _scheme(url: str) -> str:
+    try:
+        return urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return ""
+
+
+def safe_url(url: str) -> str | None:
+    """The URL if it is an absolute link of a scheme a reader can follow safely."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES:
+        return None
+    if parts.scheme.lower() != "mailto" and not parts.netloc:
+        return None
+    return url
+
+
+class TreeReader:
+    """Walks a markdown-it syntax tree into model nodes, collecting reports.
+
+    ``line_offset`` maps the parser's 0-based lines back to lines of the file.
+    """
+
+    def __init__(self, source: str, line_offset: int) -> None:
+        self.source = source
+        self.line_offset = line_offset
+        self.reports: list[Report] = []
+        self._nesting = 0  # inside list items or quotes: no sections, no transitions
+        self._flattening = False  # inside a quote or list nested too deep to keep
+        self._in_link = False
+
+    # -- blocks ---------------------------------------------------------------------
+
+    def blocks(self, nodes: Sequence[SyntaxTreeNode]) -> tuple[Block, ...]:
+        out: list[Block] = []
+        for node in nodes:
+            render: Callable[[SyntaxTreeNode], Sequence[Block]] = getattr(
+                self, f"_block_{node.type}", self._block_unknown
+            )
+            out.extend(render(node))
+        return tuple(out)
+
+    def _line(self, node: SyntaxTreeNode) -> int | None:
+        return None if node.map is None else node.map[0] + self.line_offset
+
+    def _block_paragraph(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        if node.meta.get("flattened") and not self._flattening:  # else reported with its container
+            self._report_flattened(node)
+        return [Paragraph(self.inlines(node.children[0], self._line(node)))]
+
+    def _block_heading(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        line = self._line(node)
+        children = self.inlines(node.children[0], line)
+        if self._nesting:
+            # A section cannot start inside a list or quote: keep the words, in bold.
+            return [Paragraph((Strong(children),))] if children else []
+        return [Heading(int(node.tag[1:]), children, line)]
+
+    def _nested(self, nodes: Sequence[SyntaxTreeNode]) -> tuple[Block, ...]:
+        self._nesting += 1
+        try:
+            return self.blocks(nodes)
+        finally:
+            self._nesting -= 1
+
+    def _too_deep(self) -> bool:
+        return self._nesting >= MAX_BLOCK_NESTING
+
+    def _report_flattened(self, node: SyntaxTreeNode) -> None:
+        self.reports.append(
+            Report(
+                self.source,
+                ReportKind.STRUCTURE,
+                f"quotes and lists nested over {MAX_BLOCK_NESTING} deep; the inner ones shown unnested",
+                self._line(node),
+            )
+        )
+
+    def _flattened(self, node: SyntaxTreeNode, groups: Sequence[Sequence[SyntaxTreeNode]]) -> list[Block]:
+        """The blocks of a quote or list nested too deep, in order, without it."""
+        if not self._flattening:
+            self._report_flattened(node)
+        outer, self._flattening = self._flattening, True
+        try:
+            return [block for group in groups for block in self.blocks(group)]
+        finally:
+            self._flattening = outer
+
+    def _block_bullet_list(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        if self._too_deep():
+            return self._flattened(node, [item.children for item in node.children])
+        return [ListBlock(tuple(self._nested(item.children) for item in node.children))]
+
+    def _block_ordered_list(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        if self._too_deep():
+            return self._flattened(node, [item.children for item in node.children])
+        start = node.attrs.get("start", 1)
+        items = tuple(self._nested(item.children) for item in node.children)
+        return [ListBlock(items, ordered=True, start=int(start))]
+
+    def _block_blockquote(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        if self._too_deep():
+            return self._flattened(node, [node.children])
+        return [Quote(self._nested(node.children))]
+
+    def _block_fence(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        info = node.info.strip()
+        if all(char in LANGUAGE_CHARS for char in info):
+            return [self._code(node.content, info, self._line(node))]
+        # A MyST directive or an info string with more than a language: show the block
+        # exactly as typed, fences included, so it is text and never a directive.
+        body = node.content if node.content.endswith("\n") or not node.content else node.content + "\n"
+        return [CodeBlock(f"{node.markup}{node.info}\n{body}{node.markup}\n")]
+
+    def _block_code_block(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        return [CodeBlock(node.content)]
+
+    def _block_hr(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        return [] if self._nesting else [ThematicBreak()]
+
+    def _block_html_block(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        # Raw HTML is shown as the literal text the author typed, never passed through.
+        return [self._code(node.content, "html", self._line(node))]
+
+    def _code(self, code: str, language: str, line: int | None) -> CodeBlock:
+        """A code block in ``language`` when Sphinx can colour it so, else plain, reported."""
+        problem = highlight_problem(code, language)
+        if problem is None:
+            return CodeBlock(code, language)
+        self.reports.append(Report(self.source, ReportKind.CODE, f"{problem}; shown as plain code", line))
+        return CodeBlock(code)
+
+    def _block_table(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        line = self._line(node)
+        sections = {child.type: child for child in node.children}
+        header = tuple(
+            self.inlines(cell.children[0], line) if cell.children else ()
+            for row in sections["thead"].children
+            for cell in row.children
+        )
+        rows = tuple(
+            tuple(self.inlines(cell.children[0], line) if cell.children else () for cell in row.children)
+            for row in (sections["tbody"].children if "tbody" in sections else [])
+        )
+        return [Table(header, rows)]
+
+    def _block_unknown(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        self.reports.append(
+            Report(
+                self.source,
+                ReportKind.STRUCTURE,
+                f"unexpected {node.type}; kept as a code block",
+                self._line(node),
+            )
+        )
+        return [CodeBlock(node.content)]
+
+    # -- inlines --------------------------------------------------------------------
+
+    def inlines(self, node: SyntaxTreeNode, line: int | None) -> tuple[Inline, ...]:
+        if node.type == "inline" and node.meta.get("capped"):
+            self.reports.append(
+                Report(
+                    self.source,
+                    ReportKind.STRUCTURE,
+                    f"emphasis or links nested over {MAX_INLINE_NESTING} deep; "
+                    "the inner ones shown as plain words",
+                    line,
+                )
+            )
+        out: list[Inline] = []
+        for child in node.children:
+            out.extend(self._inline(child, line))
+        return _merge_text(out)
+
+    def _inline(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        """``node`` as model inlines, by its ``_inline_<type>`` method; an unknown kind is
+        kept as text, with a report."""
+        read: Callable[[SyntaxTreeNode, int | None], list[Inline]] | None = getattr(
+            self, f"_inline_{node.type}", None
+        )
+        if read is not None:
+            return read(node, line)
+        self.reports.append(
+            Report(self.source, ReportKind.STRUCTURE, f"unexpected inline {node.type}; kept as text", line)
+        )
+        return [Text(node.content)]
+
+    def _inline_text(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        return [Text(node.content)]
+
+    def _inline_softbreak(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        return [Text(" ")]
+
+    def _inline_hardbreak(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        return [LineBreak()]
+
+    def _inline_code_inline(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        return [Code(node.content)]
+
+    def _inline_html_inline(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        return [Code(node.content)]
+
+    def _inline_em(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        return [Emphasis(self.inlines(node, line))]
+
+    def _inline_strong(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        return [Strong(self.inlines(node, line))]
+
+    def _inline_s(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        return [Strikethrough(self.inlines(node, line))]
+
+    def _inline_link(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        return self._link(self._link_text(node, line), str(node.attrs.get("href", "")), line)
+
+    def _inline_image(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        alt = self.inlines(node, line) or (Text("image"),)
+        return self._link(alt, str(node.attrs.get("src", "")), line)
+
+    def _inline_malformed_link(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        return self._malformed_link(node.meta["label"], node.meta["target"], line)
+
+    def _inline_template_tag(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        return self._template_tag(node.content, node.meta["inner"], line)
+
+    def _link_text(self, node: SyntaxTreeNode, line: int | None) -> tuple[Inline, ...]:
+        outer = self._in_link
+        self._in_link = True
+        try:
+            return self.inlines(node, line)
+        finally:
+            self._in_link = outer
+
+    def _template_tag(self, typed: str, inner: str, line: int | None) -> list[Inline]:
+        words = inner.replace('"', " ").replace("=", " ").split()
+        name = words[0].lower() if words else ""
+        video = next((w for w in reversed(words[1:]) if w.lower() != "id"), "")
+        if name in VIDEO_SHORTCODES and video and all(c in VIDEO_ID_CHARS for c in video):
+            site, address = VIDEO_SHORTCODES[name]
+            return [Link((Text(f"{site} video {video}"),), address.format(video))]
+        self.reports.append(
+            Report(self.source, ReportKind.TEMPLATE, f"template tag {typed!r} shown as text, not run", line)
+        )
+        return [Code(typed)]
+
+    def _link(self, children: tuple[Inline, ...], url: str, line: int | None) -> list[Inline]:
+        if self._in_link:  # a link inside a link: keep the inner words, lose the inner link
+            return list(children)
+        if not children:
+            children = (Text(url),)
+        target = safe_url(url)
+        if target is None:
+            self.reports.append(
+                Report(
+                    self.source,
+                    ReportKind.UNSAFE_LINK,
+                    f"link target {url!r} is not an absolute web address; kept the text only",
+                    line,
+                )
+            )
+            return list(children)
+        return [Link(children, target)]
+
+    def _malformed_link(self, label: str, target: str, line: int | None) -> list[Inline]:
+        scheme = _scheme(target)
+        if scheme and scheme not in SAFE_SCHEMES and len(scheme) > 1:
+            self.reports.append(
+                Report(
+                    self.source,
+                    ReportKind.UNSAFE_LINK,
+                    f"link [{label}] has a {scheme}: target; kept the text only",
+                    line,
+                )
+            )
+            return [Text(label)]
+        same = " ".join(label.split()) == " ".join(target.split())
+        what = "its own title" if same else f"{target!r}, not a web address"
+        self.reports.append(
+            Report(
+                self.source,
+                ReportKind.MALFORMED_LINK,
+                f"link [{label}] points to {what}; kept as plain text",
+                line,
+            )
+        )
+        return [NamedRef(label)] if same else [NamedRef(label), Text(f" ({target})")]
+
+
+def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
+    """Join neighbouring text, and neighbouring code (two code spans side by side would
+    share their backticks when written out); each run joined once, so linear."""
+    merged: list[Inline] = []
+    run: list[str] = []
+    run_kind: type[Text] | type[Code] | None = None
+    for node in [*nodes, None]:
+        kind = type(node) if isinstance(node, Text | Code) else None
+        if run and kind is not run_kind:
+            assert run_kind is not None
+            merged.append(run_kind("".join(run)))
+            run.clear()
+        if isinstance(node, Text | Code):
+            run.append(node.text)
+            run_kind = kind
+        elif node is not None:
+            merged.append(node)
+    return tuple(merged)
+
+
+# What can start something other than literal text in ``PLAIN_INLINE``: a link or a
+# malformed one ("["), a template tag ("{"), and what markdown-it rewrites (CR, NUL).
+_PLAIN_INLINE_STARTS = frozenset("[{\r\0")
+
+
+def is_literal_line(line: str) -> bool:
+    """A line ``PLAIN_INLINE`` would return as one text node, unchanged: most lines of a
+    plain-text export. Answering no wrongly only costs a parse."""
+    return (
+        bool(line)
+        and line == line.strip()
+        and _PLAIN_INLINE_STARTS.isdisjoint(line)
+        and not _may_hold_link(line)
+    )
+
+
+def read_markdown(text: str, source: str, first_line: int) -> tuple[tuple[Block, ...], list[Report]]:
+    """Parse a Markdown body into blocks; ``first_line`` is the body's line in the file."""
+    reader = TreeReader(source, first_line)
+    tokens = MARKDOWN.parse(text)
+    _cap_inline_nesting(tokens)
+    tree = SyntaxTreeNode(tokens)
+    return reader.blocks(tree.children), reader.reports
+
+
+def read_plain_inline(line: str, source: str, line_number: int) -> tuple[tuple[Inline, ...], list[Report]]:
+    """Parse one line of a plain-text export: links and bare URLs, all else literal."""
+    if is_literal_line(line):
+        return (Text(line),), []
+    return parse_plain_inline(line, source, line_number)
+
+
+def parse_plain_inline(line: str, source: str, line_number: int) -> tuple[tuple[Inline, ...], list[Report]]:
+    """``read_plain_inline`` without its shortcut for lines that are literal text."""
+    reader = TreeReader(source, line_number)
+    tokens = PLAIN_INLINE.parse(line)
+    _cap_inline_nesting(tokens)
+    tree = SyntaxTreeNode(tokens)
+    inlines: list[Inline] = []
+    for paragraph in tree.children:
+        inlines.extend(reader.inlines(paragraph.children[0], line_number))
+    return _merge_text(inlines), reader.reports

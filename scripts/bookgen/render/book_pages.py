@@ -1,0 +1,121 @@
+"""The book's own pages: landing, tags and archive, and the metadata the extensions read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from ..labels import GLOSSARY_DOC, post_docname
+from ..model import Book, Part, Post
+from ..resolve.glossary import Glossary
+from ..words import reading_minutes, summary_sentence
+from .myst import directive, escape_argument, escape_text, generated_note, role_text
+from .post_page import format_date
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def part_label(index: int, part: Part) -> str:
+    number = ROMAN[index] if index < len(ROMAN) else str(index + 1)
+    return f"Part {number}: {part.title}"
+
+
+def render_landing(book: Book, docs_prefix: str, reference: Sequence[str] = ()) -> str:
+    """The landing page body, included by the hand-written ``docs/index.md``.
+
+    ``docs_prefix`` is this folder's path from the docs root, as toctree entries and
+    card links resolve against the including page.
+    """
+    sections = [
+        generated_note("the book file and the posts"),
+        "# " + escape_text(book.title, line_start=True),
+    ]
+    if book.author:
+        sections.append(directive("container", "book-author", body=escape_text(book.author)))
+    if book.intro:
+        sections.append(book.intro)  # curated, trusted MyST
+    for index, part in enumerate(book.parts):
+        label = part_label(index, part)
+        entries = "\n".join(f"{docs_prefix}/{post_docname(post.slug)}" for post in part.posts)
+        sections.append(
+            directive("toctree", options={"caption": label, "hidden": "", "maxdepth": "2"}, body=entries)
+        )
+    if reference:
+        entries = "\n".join(f"{docs_prefix}/{docname}" for docname in reference)
+        sections.append(directive("toctree", options={"caption": "Reference", "hidden": ""}, body=entries))
+    for index, part in enumerate(book.parts):
+        sections.append("## " + escape_text(part_label(index, part), line_start=True))
+        if part.intro:
+            sections.append(part.intro)
+        cards = "\n\n".join(_card(post, docs_prefix) for post in part.posts)
+        sections.append(directive("grid", "1 1 2 2", {"gutter": "3"}, cards))
+    return "\n\n".join(sections) + "\n"
+
+
+def _card(post: Post, docs_prefix: str) -> str:
+    meta = f"{escape_text(format_date(post))} · {reading_minutes(post)} min read"
+    body = escape_text(summary_sentence(post), line_start=True) + "\n\n" + directive("card-footer", body=meta)
+    return directive(
+        "grid-item-card",
+        escape_argument(post.title),
+        {"link": f"{docs_prefix}/{post_docname(post.slug)}", "link-type": "doc", "class-card": "post-card"},
+        body,
+    )
+
+
+def render_book_metadata(book: Book, docs_prefix: str, glossary: Glossary | None = None) -> str:
+    """What the Sphinx side needs: title, author line, each post for the feed, and each
+    glossary term's definition (by lower-cased term) for the tooltips on its mentions."""
+    posts = [
+        {
+            "docname": f"{docs_prefix}/{post_docname(post.slug)}",
+            "title": post.title,
+            "date": post.date.isoformat() if post.date else None,
+            "summary": summary_sentence(post),
+            "tags": list(post.tags),
+        }
+        for post in book.posts
+    ]
+    data: dict[str, object] = {"title": book.title, "author": book.author, "posts": posts}
+    if glossary is not None:
+        data["glossary"] = {
+            "docname": f"{docs_prefix}/{GLOSSARY_DOC}",
+            "definitions": {entry.term.lower(): entry.definition for entry in glossary.entries},
+        }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_tags_page(book: Book) -> str:
+    """Each tag with its posts; posts without tags are listed too, so none is missing."""
+    tags: dict[str, list[Post]] = {}
+    for post in book.posts:
+        for tag in post.tags or ("Untagged",):
+            tags.setdefault(tag, []).append(post)
+    sections = [generated_note("the posts' front matter"), "# Tags"]
+    for tag in sorted(tags, key=lambda t: (t == "Untagged", t.casefold())):
+        sections.append(f"## {escape_text(tag, line_start=True)}")
+        sections.append("\n".join(f"- {_post_link(post)}" for post in tags[tag]))
+    return "\n\n".join(sections) + "\n"
+
+
+def render_archive_page(book: Book) -> str:
+    """Posts by year and month, newest first; undated posts last."""
+    dated = sorted((p for p in book.posts if p.date), key=lambda p: (p.date, p.source), reverse=True)
+    sections = [generated_note("the posts' dates"), "# Archive"]
+    years: dict[int, list[Post]] = {}
+    for post in dated:
+        assert post.date is not None
+        years.setdefault(post.date.year, []).append(post)
+    for year, posts in years.items():
+        sections.append(f"## {year}")
+        lines = (f"- {escape_text(format_date(post))}: {_post_link(post)}" for post in posts)
+        sections.append("\n".join(lines))
+    undated = [p for p in book.posts if not p.date]
+    if undated:
+        sections.extend(["## Undated", "\n".join(f"- {_post_link(post)}" for post in undated)])
+    return "\n\n".join(sections) + "\n"
+
+
+def _post_link(post: Post) -> str:
+    """A link to a post from a page in the generated folder."""
+    return f"{{doc}}`{role_text(post.title)} <{post_docname(post.slug)}>`"

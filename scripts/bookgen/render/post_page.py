@@ -1,0 +1,60 @@
+"""A post's page: title, meta line, lead, body, and its resources and key terms."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..chars import one_line, shown_name
+from ..labels import entry_label
+from ..model import Post
+from ..resolve.catalog import ResourceEntry
+from ..words import reading_minutes, summary_sentence
+from .myst import (
+    code_span,
+    directive,
+    escape_text,
+    front_matter,
+    generated_note,
+    render_blocks,
+    render_inlines,
+    role_text,
+)
+
+
+def format_date(post: Post) -> str:
+    return f"{post.date.day} {post.date:%B %Y}" if post.date else "Undated"
+
+
+def post_meta_line(post: Post) -> str:
+    """Date, reading time, tags and source file, as shown under a post's title."""
+    pieces = [escape_text(format_date(post)), f"{reading_minutes(post)} min read"]
+    if post.tags:
+        pieces.append("Tags: " + ", ".join(escape_text(tag) for tag in post.tags))
+    pieces.append("Source: " + code_span(shown_name(post.source)))
+    return " · ".join(pieces)
+
+
+def render_post_page(post: Post, source_dir: str, catalog: Mapping[str, ResourceEntry] | None = None) -> str:
+    catalog = catalog or {}
+    fields: dict[str, object] = {}
+    description = summary_sentence(post)
+    if description:
+        fields["myst"] = {"html_meta": {"description": one_line(description)}}
+    sections = [
+        front_matter(fields) if fields else "",
+        generated_note(f"{source_dir}/{post.source}"),
+        "# " + escape_text(post.title, line_start=True),
+        directive("container", "post-meta", body=post_meta_line(post)),
+    ]
+    if post.lead:
+        sections.append(directive("container", "lead", body=render_inlines(post.lead)))
+    sections.append(render_blocks(post.body))
+    if post.resources:
+        cited = "\n".join(
+            f"- {{ref}}`{role_text(catalog[r].title)} <{entry_label(r)}>`" for r in post.resources
+        )
+        sections.extend(["## Resources in this post", cited])
+    if post.key_terms:
+        terms = ", ".join(f"{{term}}`{term}`" for term in post.key_terms)
+        sections.extend(["## Key terms", directive("container", "key-terms", body=terms)])
+    return "\n\n".join(section.rstrip("\n") for section in sections if section) + "\n"

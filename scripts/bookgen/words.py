@@ -1,0 +1,60 @@
+"""A post's words as a reader meets them: counts, reading time, a summary sentence."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Iterator
+
+from .model import Block, CodeBlock, Heading, ListBlock, Paragraph, Post, Quote, Table, plain_text
+
+WORDS_PER_MINUTE = 220
+
+
+def block_texts(blocks: Iterable[Block]) -> Iterator[str]:
+    """Every run of text in the blocks, in reading order."""
+    for block in blocks:
+        if isinstance(block, Paragraph | Heading):
+            yield plain_text(block.children)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from block_texts(item)
+        elif isinstance(block, Quote):
+            yield from block_texts(block.children)
+        elif isinstance(block, CodeBlock):
+            yield block.text
+        elif isinstance(block, Table):
+            for cells in (block.header, *block.rows):
+                yield from (plain_text(cell) for cell in cells)
+
+
+def post_texts(post: Post) -> Iterator[str]:
+    yield post.title
+    yield plain_text(post.lead)
+    yield from block_texts(post.body)
+
+
+def word_count(post: Post) -> int:
+    return sum(len(text.split()) for text in post_texts(post))
+
+
+def reading_minutes(post: Post) -> int:
+    return max(1, math.ceil(word_count(post) / WORDS_PER_MINUTE))
+
+
+def summary_sentence(post: Post, max_words: int = 30) -> str:
+    """The description, else the first sentence of the post, for cards and metadata."""
+    if post.description:
+        return post.description
+    for text in itertools.chain((plain_text(post.lead),), block_texts(post.body)):  # lazily: first will do
+        words = text.split()
+        if len(words) < 4:
+            continue
+        sentence: list[str] = []
+        for word in words:
+            sentence.append(word)
+            if word.endswith((".", "!", "?")) or len(sentence) >= max_words:
+                break
+        clipped = len(sentence) < len(words) and not sentence[-1].endswith((".", "!", "?"))
+        return " ".join(sentence) + ("…" if clipped else "")
+    return ""
