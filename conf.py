@@ -78,6 +78,8 @@ html_theme_options = {
     "use_source_button": False,
     "show_prev_next": True,
     "navigation_with_keys": True,
+    # Links read as the author typed them: the theme would show github.com/org/repo as "org/repo".
+    "shorten_urls": False,
 }
 html_sidebars = {
     "**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html", "book-links.html"]

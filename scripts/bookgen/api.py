@@ -15,13 +15,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .assemble.bookfile import BookSpec, parse_book_file
 from .assemble.parts import assemble_book
 from .jobs import Job, JobCache, converter_digest, job_key
 from .labels import GENERATED_DIR
-from .model import Book, Post, Report
+from .model import Book, Post, Report, ReportKind
 from .read.decode import BinaryFileError, check_not_binary
 from .read.files import read_post_files
 from .read.post import preformatted_post, read_post
@@ -53,6 +53,7 @@ class Sources:
     resources: CuratedFile | None = None
     skipped: Sequence[str] = ()  # one line per folder entry that is not a post
     title: str = "Book"  # the book's title when no book file gives one
+    assets: Sequence[tuple[str, str]] = ()  # (file, the post it belongs to), e.g. a bundle's images
 
     @classmethod
     def from_folder(
@@ -64,19 +65,20 @@ class Sources:
         resources: Path | None = None,
     ) -> Sources:
         """A posts folder and the curated files; raises ``OSError`` if one cannot be read."""
-        files, skipped = read_post_files(posts)
+        found = read_post_files(posts)
 
         def curated(path: Path | None) -> CuratedFile | None:
             return CuratedFile(str(path), path.read_bytes()) if path is not None else None
 
         return cls(
-            files,
+            found.posts,
             posts.as_posix(),
             curated(book),
             curated(glossary),
             curated(resources),
-            skipped,
+            found.skipped,
             posts.resolve().name.replace("-", " ").title(),
+            found.assets,
         )
 
     def curated_files(self) -> list[CuratedFile]:
@@ -121,18 +123,26 @@ class BookBuild:
         return [*self.book_reports, *(r for post in self.book.posts for r in self.post_reports[post.source])]
 
 
-def build_book(sources: Sources, *, cache: Path | None = None, docs_prefix: str = GENERATED_DIR) -> BookBuild:
+def build_book(
+    sources: Sources, *, cache: Path | None = None, docs_prefix: str = GENERATED_DIR, drafts: bool = False
+) -> BookBuild:
     """The book of ``sources``: read, assemble, resolve, render.
 
     ``cache`` is a folder for per-post work (speed only); ``docs_prefix`` the output
-    folder's path from the Sphinx source folder. A malformed curated file raises its
-    ``...FileError`` (one line naming the file and entry); a bad post never raises.
+    folder's path from the Sphinx source folder; ``drafts`` puts posts marked as drafts
+    in the book (else each is left out with a report). A malformed curated file raises
+    its ``...FileError`` (one line naming the file and entry); a bad post never raises.
     """
     spec, glossary, catalog = read_curated(sources)
     jobs = JobCache(cache, converter_digest())
     readable, skipped = _readable(sources.posts)
     read_keys = [job_key(name, data) for name, data in readable]
     read = jobs.run(Job("read", _read_job, ReadPost), readable, read_keys)
+    placed = {name for part in spec.parts for name in part.posts} if spec else set()
+    left_out = {
+        r.post.source: why for r in read if (why := _left_out(r.post, drafts)) and r.post.source not in placed
+    }
+    read = [r for r in read if r.post.source not in left_out]
 
     book = assemble_book(
         spec, [r.post for r in read], sources.title, sources.book.name if sources.book else ""
@@ -140,7 +150,7 @@ def build_book(sources: Sources, *, cache: Path | None = None, docs_prefix: str 
 
     requests = {r.post.source: r.requests for r in read}
     index = build_index(glossary, catalog, (requests[post.source] for post in book.posts))
-    keys = dict(zip((r.post.source for r in read), read_keys, strict=True))
+    keys = {name: key for (name, _), key in zip(readable, read_keys, strict=True)}
     page_keys = [job_key(keys[p.source], p.slug, index.signature, sources.source_dir) for p in book.posts]
     page_job = Job("page", functools.partial(_page_job, index, sources.source_dir), PostPage)
     post_pages = jobs.run(page_job, book.posts, page_keys)
@@ -158,11 +168,22 @@ def build_book(sources: Sources, *, cache: Path | None = None, docs_prefix: str 
     if index.catalog is not None and sources.resources is not None:
         reports.extend(resource_reports(index.catalog, uses.citations, sources.resources.name))
     reports.extend(book.reports)
+    reports.extend(Report(source, ReportKind.LEFT_OUT, why) for source, why in left_out.items())
     post_reports = {
         post.source: [*post.reports, *page.reports] for post, page in zip(book.posts, post_pages, strict=True)
     }
     skipped_lines = [*sources.skipped, *skipped]
     return BookBuild(pages, reports, post_reports, skipped_lines, book, index, uses, reused=jobs.hits)
+
+
+def _left_out(post: Post, drafts: bool) -> str:
+    """Why the post is not in the book ("" if it is): a draft, or a section's index page
+    (Hugo's and Zola's ``_index.md``) with no text of its own."""
+    if post.draft and not drafts:
+        return "a draft; left out of the book (convert --drafts keeps drafts)"
+    if PurePosixPath(post.source).stem == "_index" and not post.body and not post.lead:
+        return "a section's index page with no text of its own; not a post"
+    return ""
 
 
 def read_curated(sources: Sources) -> tuple[BookSpec | None, Glossary | None, Catalog | None]:

@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--docs", type=Path, default=Path("docs"), help="Sphinx source folder holding --out")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if pages are stale")
     parser.add_argument("--strict", action="store_true", help="exit 1 if any post needed a repair")
+    parser.add_argument("--drafts", action="store_true", help="keep posts marked as drafts in the book")
     parser.add_argument(
         "--cache", type=Path, help="folder for per-post work and the last run's fingerprint (speed only)"
     )
@@ -117,7 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def convert(args: argparse.Namespace, sources: Sources, console: Console) -> int:
     """Build the book, write it (or, with ``--check``, compare it) and report."""
     try:
-        build = build_book(sources, cache=None if args.check else args.cache, docs_prefix=docs_prefix(args))
+        cache = None if args.check else args.cache
+        build = build_book(sources, cache=cache, docs_prefix=docs_prefix(args), drafts=args.drafts)
         result = sync_tree(args.out, {**build.pages, **build.assets}, check=args.check)
     except (*CURATED_ERRORS, OutputError, OSError) as error:
         console.err(f"convert: {error}")

@@ -193,6 +193,7 @@ class ReportKind(enum.Enum):
     RESOURCE = "resource"
     INTERNAL = "internal-error"
     CODE = "code"
+    LEFT_OUT = "left-out"
 
 
 @dataclass(frozen=True)
@@ -228,8 +229,12 @@ class Post:
     body: tuple[Block, ...]
     lead: tuple[Inline, ...] = ()
     date: dt.date | None = None
+    month_only: bool = False  # the date says only the month (a post in a 2020/05/ folder)
     tags: tuple[str, ...] = ()
     description: str = ""
+    excerpt: str = ""  # the text before a ``<!--more-->`` mark: the author's own summary
+    authors: tuple[str, ...] = ()
+    draft: bool = False  # the generator would not publish it (front matter ``draft: true``)
     reports: tuple[Report, ...] = ()
     key_terms: tuple[str, ...] = ()  # set by resolve
     resources: tuple[str, ...] = ()  # set by resolve

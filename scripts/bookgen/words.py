@@ -42,10 +42,17 @@ def reading_minutes(post: Post) -> int:
     return max(1, math.ceil(word_count(post) / WORDS_PER_MINUTE))
 
 
+EXCERPT_MAX_WORDS = 40
+
+
 def summary_sentence(post: Post, max_words: int = 30) -> str:
-    """The description, else the first sentence of the post, for cards and metadata."""
+    """The description, else the author's excerpt (the text before ``<!--more-->``, cut
+    short if long), else the first sentence of the post, for cards and metadata."""
     if post.description:
         return post.description
+    if post.excerpt:
+        words = post.excerpt.split()
+        return " ".join(words[:EXCERPT_MAX_WORDS]) + ("…" if len(words) > EXCERPT_MAX_WORDS else "")
     for text in itertools.chain((plain_text(post.lead),), block_texts(post.body)):  # lazily: first will do
         words = text.split()
         if len(words) < 4:

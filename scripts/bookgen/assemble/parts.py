@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from pathlib import PurePath
+from pathlib import PurePosixPath
 
 from slugify import slugify
 
 from ..model import Book, Part, Post, Report, ReportKind
+from ..read.post import post_stem, title_from_file_name
 from .bookfile import BookFileError, BookSpec
 
 UNPLACED_PART_TITLE = "More posts"
@@ -31,7 +32,7 @@ def make_slug(title: str, name: str) -> str:
     """A safe file stem: ASCII, no path separators or dots, never empty or reserved."""
     slug = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True)
     if not slug:
-        slug = slugify(PurePath(name).stem, max_length=SLUG_MAX_LENGTH) or "post"
+        slug = slugify(post_stem(name), max_length=SLUG_MAX_LENGTH) or "post"
     if slug in RESERVED_NAMES:
         slug = f"post-{slug}"
     return slug
@@ -93,10 +94,25 @@ def _by_date(posts: Sequence[Post]) -> tuple[Post, ...]:
 
 
 def _parts_by_year(posts: Sequence[Post]) -> tuple[Part, ...]:
-    years: dict[int | None, list[Post]] = {}
+    """A part per year, oldest first; undated posts after them, a part per top folder
+    (a collection of notes in folders), those at the top in "Undated posts"."""
+    years: dict[int, list[Post]] = {}
+    folders: dict[str, list[Post]] = {}
     for post in _by_date(posts):
-        years.setdefault(post.date.year if post.date else None, []).append(post)
-    return tuple(
-        Part(str(year) if year is not None else UNDATED_PART_TITLE, tuple(members))
-        for year, members in years.items()
-    )
+        if post.date is not None:
+            years.setdefault(post.date.year, []).append(post)
+        else:
+            folders.setdefault(_top_folder(post.source), []).append(post)
+    parts = [Part(str(year), tuple(members)) for year, members in years.items()]
+    for folder in sorted(folders, key=lambda f: (f == "", f.casefold())):
+        title = title_from_file_name(folder) if folder else UNDATED_PART_TITLE
+        parts.append(Part(title, tuple(folders[folder])))
+    return tuple(parts)
+
+
+def _top_folder(source: str) -> str:
+    """The post's top folder in the posts folder ("" for a post at the top, or a bundle there)."""
+    parts = PurePosixPath(source).parts
+    if len(parts) == 2 and PurePosixPath(source).stem in ("index", "_index"):
+        return ""  # a bundle at the top: its folder is the post, not a group of posts
+    return parts[0] if len(parts) > 1 else ""

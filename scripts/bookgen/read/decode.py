@@ -8,6 +8,7 @@ import ftfy
 
 from ..chars import describe_chars, drop_controls
 from ..model import Report, ReportKind
+from .markdown import BLOCK_PROBE
 
 _FTFY = ftfy.TextFixerConfig(
     uncurl_quotes=False,  # curly quotes are the author's typography, not damage
@@ -16,6 +17,7 @@ _FTFY = ftfy.TextFixerConfig(
     fix_latin_ligatures=False,
     fix_character_width=False,
     normalization=None,
+    unescape_html=False,  # "&lt;script&gt;" and "&#39;" stay as typed: Markdown reads them itself
     explain=True,
 )
 
@@ -112,15 +114,18 @@ def _normalise_line_ends(text: str, source: str, reports: list[Report]) -> str:
 
 
 def _repair_mojibake(text: str, source: str, reports: list[Report]) -> str:
+    """Repair lines that are certainly damaged, outside code: code blocks and code spans
+    are kept byte for byte (a post about mojibake shows its examples as code)."""
     lines = text.split("\n")
+    code_lines: set[int] | None = None
     for number, line in enumerate(lines, start=1):
         if _plainly_intact(line):
             continue
-        fixed, explanation = ftfy.fix_and_explain(line, config=_FTFY)
-        steps = [step for step, _ in explanation or []]
-        fixed, stray = _drop_stray_a_circumflex(fixed)
-        if stray:
-            steps.append("stray-A-circumflex")
+        if code_lines is None:
+            code_lines = _code_block_lines(text)
+        if number in code_lines:
+            continue
+        fixed, steps = _repair_line(line)
         if fixed != line:
             lines[number - 1] = fixed
             reports.append(
@@ -132,6 +137,60 @@ def _repair_mojibake(text: str, source: str, reports: list[Report]) -> str:
                 )
             )
     return "\n".join(lines)
+
+
+def _repair_line(line: str) -> tuple[str, list[str]]:
+    """The line with its prose repaired (code spans as they are), and the steps taken."""
+    pieces: list[str] = []
+    steps: list[str] = []
+    for piece, is_code in _split_code_spans(line):
+        if is_code:
+            pieces.append(piece)
+            continue
+        fixed, explanation = ftfy.fix_and_explain(piece, config=_FTFY)
+        steps.extend(step for step, _ in explanation or [])
+        fixed, stray = _drop_stray_a_circumflex(fixed)
+        if stray:
+            steps.append("stray-A-circumflex")
+        pieces.append(fixed)
+    return "".join(pieces), list(dict.fromkeys(steps))
+
+
+def _code_block_lines(text: str) -> set[int]:
+    """The 1-based lines inside Markdown code blocks (fenced or indented) of the text."""
+    lines: set[int] = set()
+    for token in BLOCK_PROBE.parse(text):
+        if token.type in ("fence", "code_block") and token.map is not None:
+            lines.update(range(token.map[0] + 1, token.map[1] + 1))
+    return lines
+
+
+def _split_code_spans(line: str) -> list[tuple[str, bool]]:
+    """The line cut into prose and code spans (a run of backticks to the next run of as
+    many), in order; an unmatched run of backticks is prose."""
+    pieces: list[tuple[str, bool]] = []
+    start = position = 0
+    while (opening := line.find("`", position)) >= 0:
+        run = len(line[opening:]) - len(line[opening:].lstrip("`"))
+        closing = _closing_run(line, opening + run, run)
+        if closing < 0:
+            position = opening + run
+            continue
+        pieces.append((line[start:opening], False))
+        pieces.append((line[opening : closing + run], True))
+        start = position = closing + run
+    pieces.append((line[start:], False))
+    return [(piece, code) for piece, code in pieces if piece]
+
+
+def _closing_run(line: str, position: int, length: int) -> int:
+    """Where the next run of exactly ``length`` backticks starts, or -1."""
+    while (found := line.find("`", position)) >= 0:
+        run = len(line[found:]) - len(line[found:].lstrip("`"))
+        if run == length:
+            return found
+        position = found + run
+    return -1
 
 
 def _first_line(text: str, chars: tuple[str, ...]) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -13,35 +14,120 @@ def display_name(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def read_post_files(folder: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
-    """Name and bytes of every visible regular file of the folder, and one line for each
-    entry skipped: links are never followed (a link could publish any file of the
-    machine), and a FIFO, socket or device is never opened (reading one could hang).
+# A folder holding one of these is a page bundle (Hugo, Zola): that file is the post, and
+# every other file in the folder, and below it, is one of the post's assets.
+BUNDLE_INDEXES = ("index.md", "index.markdown", "index.mdown", "index.mkd", "index.txt")
+MAX_DEPTH = 32  # folders nested deeper are reported, not read
 
-    Hidden files (``.name``) are not posts and are passed over quietly.
+
+@dataclass
+class PostFiles:
+    """What a posts folder holds: posts, their assets, and what was skipped."""
+
+    posts: list[tuple[str, bytes]] = field(default_factory=list)  # (path in the folder, bytes)
+    assets: list[tuple[str, str]] = field(default_factory=list)  # (asset's path, its post's path)
+    skipped: list[str] = field(default_factory=list)  # one line per entry that is no post
+
+
+def read_post_files(folder: Path) -> PostFiles:
+    """Every post of the folder and its subfolders, by its path in the folder (``a/b.md``).
+
+    A page bundle (a folder with an ``index.md``) is one post; its other files are the
+    post's assets. Every other regular file is read as a post. Links are never followed
+    (a link could publish any file of the machine), and a FIFO, socket or device is never
+    opened (reading one could hang): each gets one line in ``skipped``. Hidden entries
+    (``.name``, such as ``.git``) are passed over quietly.
     """
-    files: list[tuple[str, bytes]] = []
-    skipped: list[str] = []
-    with os.scandir(folder) as entries:
-        found = sorted((entry.name, entry.path) for entry in entries if not entry.name.startswith("."))
-    names = {name for name, _ in found}
-    for name, path in found:
+    found = PostFiles()
+    _read_folder(str(folder), "", found, 0)
+    return found
+
+
+def _read_folder(directory: str, prefix: str, found: PostFiles, depth: int) -> None:
+    try:
+        entries = _visible_entries(directory, prefix, found)
+    except OSError as error:
+        if not prefix:
+            raise  # the posts folder itself: the caller says so
+        found.skipped.append(f"{prefix.rstrip('/')}: unreadable folder ({error.strerror or error}); skipped")
+        return
+    bundle = next((e for e in entries if e[0] in BUNDLE_INDEXES and _is_regular(e[2])), None)
+    if bundle is not None:
+        _read_post(bundle, found)
+        for entry in entries:
+            if entry is not bundle:
+                _list_assets(entry, prefix + bundle[0], found, depth)
+        return
+    for shown, _, path in entries:
+        if _is_folder(path):
+            if depth >= MAX_DEPTH:
+                found.skipped.append(f"{prefix}{shown}: folder nested over {MAX_DEPTH} deep; skipped")
+            else:
+                _read_folder(path, f"{prefix}{shown}/", found, depth + 1)
+        else:
+            _read_post((shown, prefix, path), found)
+
+
+def _visible_entries(directory: str, prefix: str, found: PostFiles) -> list[tuple[str, str, str]]:
+    """(shown name, prefix, path) of each visible entry, by name; a name that is not
+    UTF-8 is shown with its bytes escaped, and skipped if that form is taken."""
+    with os.scandir(directory) as scan:
+        names = sorted((entry.name, entry.path) for entry in scan if not entry.name.startswith("."))
+    taken = {name for name, _ in names}
+    entries = []
+    for name, path in names:
         shown = display_name(name)
         if shown != name:
-            if shown in names:
-                skipped.append(f"{shown}: file name is not valid UTF-8 and its safe form is taken; skipped")
+            if shown in taken:
+                found.skipped.append(
+                    f"{prefix}{shown}: file name is not valid UTF-8 and its safe form is taken; skipped"
+                )
                 continue
-            skipped.append(f"{shown}: file name is not valid UTF-8; read as {shown!r}")
+            found.skipped.append(f"{prefix}{shown}: file name is not valid UTF-8; read as {shown!r}")
+        entries.append((shown, prefix, path))
+    return entries
+
+
+def _read_post(entry: tuple[str, str, str], found: PostFiles) -> None:
+    shown, prefix, path = entry
+    try:
+        data = _read_regular_file(path)
+    except _NotAPost as why:
+        found.skipped.append(f"{prefix}{shown}: {why}; skipped")
+    except OSError as error:
+        found.skipped.append(f"{prefix}{shown}: unreadable ({error.strerror or error}); skipped")
+    else:
+        found.posts.append((prefix + shown, data))
+
+
+def _list_assets(entry: tuple[str, str, str], post: str, found: PostFiles, depth: int) -> None:
+    """A bundle's file (or every file of its subfolder) as an asset of ``post``."""
+    shown, prefix, path = entry
+    if _is_folder(path) and depth < MAX_DEPTH:
         try:
-            data = _read_regular_file(path)
-        except _NotAPost as why:
-            skipped.append(f"{shown}: {why}; skipped")
-            continue
+            inner_entries = _visible_entries(path, f"{prefix}{shown}/", found)
         except OSError as error:
-            skipped.append(f"{shown}: unreadable ({error.strerror or error}); skipped")
-            continue
-        files.append((shown, data))
-    return files, skipped
+            found.skipped.append(f"{prefix}{shown}: unreadable folder ({error.strerror or error}); skipped")
+            return
+        for inner in inner_entries:
+            _list_assets(inner, post, found, depth + 1)
+    elif _is_regular(path):
+        found.assets.append((prefix + shown, post))
+    else:
+        found.skipped.append(f"{prefix}{shown}: {_describe(path)}; skipped")
+
+
+def _is_folder(path: str) -> bool:
+    return stat.S_ISDIR(os.lstat(path).st_mode)
+
+
+def _is_regular(path: str) -> bool:
+    return stat.S_ISREG(os.lstat(path).st_mode)
+
+
+def _describe(path: str) -> str:
+    mode = os.lstat(path).st_mode
+    return _describe_link(path) if stat.S_ISLNK(mode) else _describe_mode(mode)
 
 
 class _NotAPost(Exception):
@@ -79,12 +165,12 @@ def _describe_link(path: str) -> str:
         if error.errno == errno.ENOENT:
             return "dangling symbolic link, not followed"
         return "symbolic link, not followed"
-    return "symbolic link, not followed (posts must be files in the folder itself)"
+    return "symbolic link, not followed (posts must be files in the posts folder itself)"
 
 
 def _describe_mode(mode: int) -> str:
     if stat.S_ISDIR(mode):
-        return "subfolder (subfolders of posts are not supported yet)"
+        return "folder"
     if stat.S_ISFIFO(mode):
         return "named pipe (FIFO), not a file"
     if stat.S_ISSOCK(mode):

@@ -185,6 +185,13 @@ def _cap_inline_nesting(tokens: Sequence[Token]) -> None:
             token.meta = {**token.meta, "capped": True}
 
 
+class _LinksAsTyped(MarkdownIt):
+    """markdown-it showing a bare URL or autolink as typed, not percent-decoded."""
+
+    def normalizeLinkText(self, link: str) -> str:
+        return link
+
+
 def _strict_linkify(md: MarkdownIt) -> None:
     """Link only URLs with a scheme: "Netflix.Google" in prose is not a web address."""
     assert md.linkify is not None
@@ -222,17 +229,60 @@ def _template_tag(state: StateInline, silent: bool) -> bool:
     return False
 
 
+# Code blocks set with a template tag: Jekyll's {% highlight ruby %} ... {% endhighlight %}
+# and Hugo's {{< highlight go "linenos=table" >}} ... {{< /highlight >}}.
+HIGHLIGHT_TAGS = (("{%", "%}", "endhighlight"), ("{{<", ">}}", "/highlight"), ("{{%", "%}}", "/highlight"))
+
+
+def _tag_words(line: str) -> tuple[str, list[str]]:
+    """The closing delimiter and the words of a line that is one template tag, else ("", [])."""
+    for opener, closer, _ in HIGHLIGHT_TAGS:
+        if line.startswith(opener) and line.endswith(closer) and len(line) >= len(opener) + len(closer):
+            return closer, line[len(opener) : len(line) - len(closer)].replace('"', " ").split()
+    return "", []
+
+
+def _highlight_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A template highlight tag on a line of its own, to its end tag: a fenced code block
+    in the tag's language. Without an end tag it is no code block (the tag stays text)."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    opening = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]].strip()
+    closer, words = _tag_words(opening)
+    if not words or words[0] != "highlight":
+        return False
+    ending = next(end_word for _, tag_closer, end_word in HIGHLIGHT_TAGS if tag_closer == closer)
+    line = start + 1
+    while line < end:
+        text = state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]].strip()
+        if _tag_words(text) == (closer, [ending]):
+            break
+        line += 1
+    else:
+        return False
+    if silent:
+        return True
+    token = state.push("fence", "code", 0)
+    token.info = words[1] if len(words) > 1 else ""
+    token.content = state.getLines(start + 1, line, state.blkIndent, True)
+    token.markup = "```"
+    token.map = [start, line + 1]
+    state.line = line + 1
+    return True
+
+
 def _build_markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"])
+    md = _LinksAsTyped("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"])
     _strict_linkify(md)
     md.block.ruler.before("table", "flatten_deep", _flatten_deep)
+    md.block.ruler.before("fence", "highlight_tag", _highlight_block, {"alt": ["paragraph"]})
     md.inline.ruler.after("link", "malformed_link", _malformed_link)
     md.inline.ruler.before("link", "template_tag", _template_tag)
     return md
 
 
 def _build_plain_inline() -> MarkdownIt:
-    md = MarkdownIt("zero", {"linkify": True}).enable(["linkify", "link"])
+    md = _LinksAsTyped("zero", {"linkify": True}).enable(["linkify", "link"])
     _strict_linkify(md)
     md.inline.ruler.after("link", "malformed_link", _malformed_link)
     md.inline.ruler.before("link", "template_tag", _template_tag)
@@ -577,13 +627,36 @@ def is_literal_line(line: str) -> bool:
     )
 
 
-def read_markdown(text: str, source: str, first_line: int) -> tuple[tuple[Block, ...], list[Report]]:
-    """Parse a Markdown body into blocks; ``first_line`` is the body's line in the file."""
+@dataclass(frozen=True)
+class MarkdownBody:
+    blocks: tuple[Block, ...]
+    reports: list[Report]
+    summary_blocks: int | None = None  # how many blocks come before a ``<!--more-->`` mark
+
+
+def read_markdown(text: str, source: str, first_line: int) -> MarkdownBody:
+    """Parse a Markdown body into blocks; ``first_line`` is the body's line in the file.
+
+    A ``<!--more-->`` comment (Hugo, Jekyll, WordPress) ends the post's summary; it is
+    no text of the post, so it is not shown."""
     reader = TreeReader(source, first_line)
     tokens = MARKDOWN.parse(text)
     _cap_inline_nesting(tokens)
-    tree = SyntaxTreeNode(tokens)
-    return reader.blocks(tree.children), reader.reports
+    nodes = SyntaxTreeNode(tokens).children
+    mark = next((i for i, node in enumerate(nodes) if _is_more_mark(node)), None)
+    if mark is None:
+        return MarkdownBody(reader.blocks(nodes), reader.reports)
+    summary = reader.blocks(nodes[:mark])
+    return MarkdownBody(summary + reader.blocks(nodes[mark + 1 :]), reader.reports, len(summary))
+
+
+def _is_more_mark(node: SyntaxTreeNode) -> bool:
+    if node.type != "html_block":
+        return False
+    content = node.content.strip()
+    if not (content.startswith("<!--") and content.endswith("-->")):
+        return False
+    return content[4:-3].strip().lower() == "more"
 
 
 def read_plain_inline(line: str, source: str, line_number: int) -> tuple[tuple[Inline, ...], list[Report]]:

@@ -12,6 +12,7 @@ import reprlib
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 import frontmatter
@@ -140,6 +141,17 @@ class PostFields:
     tags: tuple[str, ...] = ()
     description: str = ""
     reports: tuple[Report, ...] = ()
+    authors: tuple[str, ...] = ()
+    draft: bool = False
+
+
+# Where generators keep a post's fields, in order of preference. Hugo: publishDate,
+# lastmod, keywords, series; Jekyll: categories, category, author; Zola: [taxonomies],
+# updated, and a date in ``path``; Astro and others: pubDate, published, authors.
+DATE_KEYS = ("date", "publishDate", "published", "pubDate", "created", "lastmod", "updated", "modified")
+TAG_KEYS = ("tags", "categories", "category", "keywords", "series", "topics")
+AUTHOR_KEYS = ("author", "authors")
+DATED_PATH_KEYS = ("path", "permalink", "url", "slug", "aliases")
 
 
 def split_front_matter(text: str, source: str) -> SplitPost:
@@ -210,51 +222,114 @@ def _error_line(error: Exception) -> int | None:
 def read_fields(
     fields: Mapping[str, object], source: str, lines: Mapping[str, int] | None = None
 ) -> PostFields:
-    """Read title, date, tags and description, reporting wrongly typed values (at the
-    key's line in the file, where ``lines`` knows it)."""
-    reports: list[Report] = []
-    where = lines or {}
-
-    def bad(key: str, value: object, what: str, *, item: bool = False) -> None:
-        message = f"{key}{' item' * item}: {_shown(value)} is not {what}; ignored"
-        reports.append(Report(source, ReportKind.FRONT_MATTER, message, where.get(key)))
-
-    title = _text_field(fields, ("title",), bad)
-    description = _text_field(fields, ("description", "summary", "subtitle", "excerpt"), bad)
-    date = _date_field(fields.get("date"), bad)
-    tags: list[str] = []
-    for key in ("tags", "categories"):
-        value = fields.get(key)
-        if value is None:
-            continue
-        if isinstance(value, str):
-            tags.extend(t.strip() for t in value.split(",") if t.strip())
-            message = f"{key}: a string, read as a list"
-            reports.append(Report(source, ReportKind.FRONT_MATTER, message, where.get(key)))
-        elif isinstance(value, list | tuple):
-            for item in value:
-                text = _as_text(item) if isinstance(item, str | int | float | dt.date) else None
-                if text is None:
-                    bad(key, item, "a word", item=True)
-                elif text.strip():
-                    tags.append(text.strip())
-        else:
-            bad(key, value, "a list")
-    unique_tags = tuple(dict.fromkeys(tags))
-    return PostFields(title, date, unique_tags, description, tuple(reports))
+    """Read title, date, tags, authors, description and draft wherever the common
+    generators keep them, reporting wrongly typed values (at the key's line in the
+    file, where ``lines`` knows it)."""
+    read = _FieldReader(source, lines or {})
+    title = read.text(fields, ("title",))
+    description = read.text(fields, ("description", "summary", "subtitle", "excerpt"))
+    date = read.date(fields)
+    taxonomies = _table(fields, "taxonomies")  # Zola: [taxonomies] tags = [...], categories = [...]
+    tags = read.words(fields, TAG_KEYS) + read.words(taxonomies, tuple(taxonomies))
+    authors = read.words(fields, AUTHOR_KEYS, split=False)
+    authors = authors or read.words(_table(fields, "extra"), AUTHOR_KEYS, split=False)  # Zola's [extra]
+    return PostFields(
+        title=title,
+        date=date,
+        tags=tuple(dict.fromkeys(tags)),
+        description=description,
+        authors=tuple(dict.fromkeys(authors)),
+        draft=fields.get("draft") in (True, "true", "yes"),
+        reports=tuple(read.reports),
+    )
 
 
-def _text_field(fields: Mapping[str, object], keys: tuple[str, ...], bad: Any) -> str:
-    for key in keys:
-        value = fields.get(key)
+def _table(fields: Mapping[str, object], key: str) -> dict[str, object]:
+    """A nested table of the front matter (TOML ``[extra]``), keyed by text."""
+    value = fields.get(key)
+    return {str(k): v for k, v in value.items()} if isinstance(value, Mapping) else {}
+
+
+class _FieldReader:
+    """Reads fields of one post's front matter, one report per value it cannot use."""
+
+    def __init__(self, source: str, lines: Mapping[str, int]) -> None:
+        self.source = source
+        self.lines = lines
+        self.reports: list[Report] = []
+
+    def report(self, key: str, message: str, *, item: bool = False) -> None:
+        where = self.lines.get(key)
+        text = f"{key}{' item' * item}: {message}"
+        self.reports.append(Report(self.source, ReportKind.FRONT_MATTER, text, where))
+
+    def bad(self, key: str, value: object, what: str, *, item: bool = False) -> None:
+        self.report(key, f"{_shown(value)} is not {what}; ignored", item=item)
+
+    def text(self, fields: Mapping[str, object], keys: tuple[str, ...]) -> str:
+        for key in keys:
+            value = fields.get(key)
+            if value is None or value == "":
+                continue
+            scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
+            text = _as_text(value) if scalar else None
+            if text is not None:
+                return " ".join(text.split())
+            self.bad(key, value, "text")
+        return ""
+
+    def words(self, fields: Mapping[str, object], keys: tuple[str, ...], *, split: bool = True) -> list[str]:
+        """The words (tags, authors) under ``keys``: a list, or one string (tags split
+        at commas, with a report: generators want a list)."""
+        words: list[str] = []
+        for key in keys:
+            value = fields.get(key)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                words.extend([value] if not split else value.split(","))
+                if split:
+                    self.report(key, "a string, read as a list")
+            elif isinstance(value, list | tuple):
+                for item in value:
+                    text = _as_text(item) if isinstance(item, str | int | float | dt.date) else None
+                    if text is None:
+                        self.bad(key, item, "a word", item=True)
+                    else:
+                        words.append(text)
+            else:
+                self.bad(key, value, "a list")
+        return [word.strip() for word in words if word.strip()]
+
+    def date(self, fields: Mapping[str, object]) -> dt.date | None:
+        """The first of the post's dates that reads as one; else a date in its address
+        (Zola's ``path = "2014/12/12/x"``, a permalink ``/2017/10/05/x/``)."""
+        for key in DATE_KEYS:
+            date = self._date(key, fields.get(key))
+            if date is not None:
+                return date
+        for key in DATED_PATH_KEYS:
+            value = fields.get(key)
+            for text in value if isinstance(value, list) else [value]:
+                if isinstance(text, str) and (date := date_in_path(text)) is not None:
+                    return date
+        return None
+
+    def _date(self, key: str, value: object) -> dt.date | None:
         if value is None or value == "":
-            continue
-        scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
-        text = _as_text(value) if scalar else None
-        if text is not None:
-            return " ".join(text.split())
-        bad(key, value, "text")
-    return ""
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            for text in (value.strip(), value.strip()[:10]):  # "2019-01-02 10:00:00 +01:00 CET"
+                try:
+                    return dt.datetime.fromisoformat(text).date()
+                except ValueError:
+                    pass
+        self.bad(key, value, "a date (YYYY-MM-DD)")
+        return None
 
 
 def _as_text(value: object) -> str | None:
@@ -264,19 +339,16 @@ def _as_text(value: object) -> str | None:
         return None
 
 
-def _date_field(value: object, bad: Any) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
+_DATE_IN_PATH = re.compile(r"(?<!\d)(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?!\d)")
+
+
+def date_in_path(path: str) -> dt.date | None:
+    """A ``YYYY/MM/DD`` (or ``YYYY-MM-DD``) date inside an address or file path."""
+    for match in _DATE_IN_PATH.finditer(path):
         try:
-            return dt.datetime.fromisoformat(value.strip()).date()
+            return dt.date(*map(int, match.groups()))
         except ValueError:
-            pass
-    bad("date", value, "a date (YYYY-MM-DD)")
+            continue
     return None
 
 
@@ -286,3 +358,20 @@ def date_from_file_name(name: str) -> dt.date | None:
         return dt.date.fromisoformat(name[:10]) if name[10:11] in ("-", "_", ".") else None
     except ValueError:
         return None
+
+
+_MONTH_FOLDERS = re.compile(r"(?:^|/)(\d{4})/(\d{1,2})/")
+
+
+def date_from_path(path: str) -> tuple[dt.date | None, bool]:
+    """The date a post's path in the posts folder records, and whether it gives only the
+    month: a Jekyll file name, ``2020/05/12/x.md``, ``2014-12-12-x/index.md`` (a bundle),
+    or the month of ``2020/05/x.md``."""
+    date = date_from_file_name(PurePosixPath(path).name) or date_in_path(path)
+    if date is not None:
+        return date, False
+    for match in _MONTH_FOLDERS.finditer(path):
+        year, month = map(int, match.groups())
+        if 1 <= month <= 12:
+            return dt.date(year, month, 1), True
+    return None, False

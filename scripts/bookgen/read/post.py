@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import PurePath
+from pathlib import PurePath, PurePosixPath
 
 from ..chars import describe_chars, drop_controls
 from ..model import (
@@ -21,6 +21,7 @@ from ..model import (
     ThematicBreak,
     plain_text,
 )
+from ..words import block_texts
 from . import metadata
 from .decode import decode_post
 from .markdown import BLOCK_PROBE, read_markdown
@@ -67,6 +68,7 @@ def read_post(data: bytes, name: str) -> Post:
 
     title = fields.title
     lead: tuple[Inline, ...] = ()
+    excerpt = ""
     if oversized:
         reports.append(
             Report(
@@ -88,21 +90,25 @@ def read_post(data: bytes, name: str) -> Post:
             blocks.insert(0, Paragraph((Text(doc.title),)))
         title = title or doc.title
     else:
-        parsed, markdown_reports = read_markdown(split.body, name, split.body_line)
-        reports.extend(markdown_reports)
-        blocks = list(parsed)
+        parsed = read_markdown(split.body, name, split.body_line)
+        reports.extend(parsed.reports)
+        blocks = list(parsed.blocks)
+        summary = parsed.summary_blocks
         if blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
             heading_text = plain_text(blocks[0].children)
             if not title or heading_text == title:
                 title = title or heading_text
                 blocks.pop(0)
+                summary = summary - 1 if summary else summary
+        if summary:
+            excerpt = " ".join(" ".join(block_texts(blocks[:summary])).split())
 
     if not title:
         title = title_from_file_name(name)
         reports.append(Report(name, ReportKind.NO_TITLE, f"no title; using the file name {title!r}"))
     if not lead and fields.description:
         lead = (Text(fields.description),)  # the author's standfirst, shown under the title
-    date = fields.date or metadata.date_from_file_name(name)
+    date, month_only = (fields.date, False) if fields.date else metadata.date_from_path(name)
     body = tidy_structure(blocks, name, reports)
     return Post(
         source=name,
@@ -113,6 +119,10 @@ def read_post(data: bytes, name: str) -> Post:
         date=date,
         tags=fields.tags,
         description=fields.description,
+        authors=fields.authors,
+        excerpt=excerpt,
+        month_only=month_only,
+        draft=fields.draft,
         reports=tuple(reports),
     )
 
@@ -165,8 +175,17 @@ def preformatted_post(data: bytes, name: str, error: Exception) -> Post:
 
 def title_from_file_name(name: str) -> str:
     """A title for a post that has none: its file name's words, on one line."""
-    stem = PurePath(name).stem.replace("_", " ").replace("-", " ")
+    stem = post_stem(name).replace("_", " ").replace("-", " ")
     return " ".join(drop_controls(stem, " ").text.split()) or name
+
+
+def post_stem(name: str) -> str:
+    """The name a post file gives its post: the file's stem, or a bundle's folder name
+    for its ``index.md`` (``my-post/index.md`` is "my-post")."""
+    path = PurePosixPath(name)
+    if path.stem in ("index", "_index") and path.parent.name:
+        return path.parent.name
+    return path.stem
 
 
 def tidy_structure(blocks: list[Block], source: str, reports: list[Report]) -> tuple[Block, ...]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from ..chars import shown_name
 from ..labels import GLOSSARY_DOC, post_docname
 from ..model import Book, Part, Post
 from ..resolve.glossary import Glossary
@@ -34,9 +35,10 @@ def render_landing(book: Book, docs_prefix: str, reference: Sequence[str] = ()) 
         sections.append(directive("container", "book-author", body=escape_text(book.author)))
     if book.intro:
         sections.append(book.intro)  # curated, trusted MyST
+    shown = distinct_titles(book.posts)
     for index, part in enumerate(book.parts):
         label = part_label(index, part)
-        entries = "\n".join(f"{docs_prefix}/{post_docname(post.slug)}" for post in part.posts)
+        entries = "\n".join(_toc_entry(post, docs_prefix, shown) for post in part.posts)
         sections.append(
             directive("toctree", options={"caption": label, "hidden": "", "maxdepth": "2"}, body=entries)
         )
@@ -47,17 +49,42 @@ def render_landing(book: Book, docs_prefix: str, reference: Sequence[str] = ()) 
         sections.append("## " + escape_text(part_label(index, part), line_start=True))
         if part.intro:
             sections.append(part.intro)
-        cards = "\n\n".join(_card(post, docs_prefix) for post in part.posts)
+        cards = "\n\n".join(
+            _card(post, docs_prefix, shown.get(post.source, post.title)) for post in part.posts
+        )
         sections.append(directive("grid", "1 1 2 2", {"gutter": "3"}, cards))
     return "\n\n".join(sections) + "\n"
 
 
-def _card(post: Post, docs_prefix: str) -> str:
+def distinct_titles(posts: Sequence[Post]) -> dict[str, str]:
+    """For posts whose titles are alike, a title that tells them apart: with the date,
+    or the file name where the dates do not differ. By post file name."""
+    groups: dict[str, list[Post]] = {}
+    for post in posts:
+        groups.setdefault(" ".join(post.title.casefold().split()), []).append(post)
+    shown: dict[str, str] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        dates = [format_date(post) for post in group]
+        for post, date in zip(group, dates, strict=True):
+            unique = post.date is not None and dates.count(date) == 1
+            shown[post.source] = f"{post.title} ({date if unique else shown_name(post.source)})"
+    return shown
+
+
+def _toc_entry(post: Post, docs_prefix: str, shown: Mapping[str, str]) -> str:
+    """A toctree line: the post's page, with the title that tells it apart if need be."""
+    target = f"{docs_prefix}/{post_docname(post.slug)}"
+    return f"{role_text(shown[post.source])} <{target}>" if post.source in shown else target
+
+
+def _card(post: Post, docs_prefix: str, title: str) -> str:
     meta = f"{escape_text(format_date(post))} · {reading_minutes(post)} min read"
     body = escape_text(summary_sentence(post), line_start=True) + "\n\n" + directive("card-footer", body=meta)
     return directive(
         "grid-item-card",
-        escape_argument(post.title),
+        escape_argument(title),
         {"link": f"{docs_prefix}/{post_docname(post.slug)}", "link-type": "doc", "class-card": "post-card"},
         body,
     )

@@ -22,12 +22,16 @@ from .myst import (
 
 
 def format_date(post: Post) -> str:
-    return f"{post.date.day} {post.date:%B %Y}" if post.date else "Undated"
+    if post.date is None:
+        return "Undated"
+    return f"{post.date:%B %Y}" if post.month_only else f"{post.date.day} {post.date:%B %Y}"
 
 
 def post_meta_line(post: Post) -> str:
-    """Date, reading time, tags and source file, as shown under a post's title."""
+    """Authors, date, reading time, tags and source file, as shown under a post's title."""
     pieces = [escape_text(format_date(post)), f"{reading_minutes(post)} min read"]
+    if post.authors:
+        pieces.insert(0, "By " + escape_text(", ".join(post.authors)))
     if post.tags:
         pieces.append("Tags: " + ", ".join(escape_text(tag) for tag in post.tags))
     pieces.append("Source: " + code_span(shown_name(post.source)))
