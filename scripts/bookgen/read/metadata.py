@@ -151,6 +151,7 @@ class PostFields:
 DATE_KEYS = ("date", "publishDate", "published", "pubDate", "created", "lastmod", "updated", "modified")
 TAG_KEYS = ("tags", "categories", "category", "keywords", "series", "topics")
 AUTHOR_KEYS = ("author", "authors")
+ONE_WORD_KEYS = frozenset({"category", "author"})  # a single name, not a list
 DATED_PATH_KEYS = ("path", "permalink", "url", "slug", "aliases")
 
 
@@ -287,8 +288,8 @@ class _FieldReader:
             if value is None:
                 continue
             if isinstance(value, str):
-                words.extend([value] if not split else value.split(","))
-                if split:
+                words.extend([value] if not split or key in ONE_WORD_KEYS else value.split(","))
+                if split and key not in ONE_WORD_KEYS:
                     self.report(key, "a string, read as a list")
             elif isinstance(value, list | tuple):
                 for item in value:
