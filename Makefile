@@ -28,10 +28,12 @@ CONVERT      := $(PY) scripts/convert.py --posts $(POSTS) --out $(GENERATED) --c
                 $(if $(BOOK),--book $(BOOK)) $(if $(GLOSSARY),--glossary $(GLOSSARY)) \
                 $(if $(RESOURCES),--resources $(RESOURCES))
 DOWNLOADS    := $(BUILDDIR)/extra/downloads
-# Debian packages: Chromium for browser tests; TeX Live (XeLaTeX, latexmk, xindy for the
-# index) and the FreeFont family for the PDF; epubcheck for the EPUB; poppler for tests.
+# Debian packages: Chromium for browser tests; TeX Live (LuaLaTeX, latexmk, xindy for the
+# index) with FreeFont and, for what it lacks, Noto CJK and Symbola for the PDF; epubcheck
+# for the EPUB; poppler for tests.
 SYSTEM_PACKAGES := chromium fonts-dejavu-core \
-	texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk xindy fonts-freefont-otf \
+	texlive-luatex texlive-latex-extra texlive-fonts-recommended latexmk xindy \
+	fonts-freefont-otf fonts-noto-cjk fonts-symbola \
 	epubcheck default-jre-headless poppler-utils
 
 .PHONY: html pdf epub book serve linkcheck convert check-generated test lint format system-deps clean bench
@@ -42,8 +44,8 @@ html: convert
 
 # The PDF and EPUB land in _build/extra/downloads/; the next `make html` publishes and links them.
 pdf: convert
-	@command -v latexmk >/dev/null && command -v xelatex >/dev/null || \
-	  { echo "make pdf needs TeX: run 'sudo make system-deps' (texlive-xetex, latexmk, xindy, ...)"; exit 1; }
+	@command -v latexmk >/dev/null && command -v lualatex >/dev/null || \
+	  { echo "make pdf needs TeX: run 'sudo make system-deps' (texlive-luatex, latexmk, xindy, ...)"; exit 1; }
 	$(SPHINXBUILD) -b latex -d $(BUILDDIR)/doctrees/latex $(BUILDDIR)/latex $(SPHINXOPTS)
 	$(MAKE) -C $(BUILDDIR)/latex LATEXMKOPTS="-silent" all-pdf
 	@mkdir -p $(DOWNLOADS) && cp $(BUILDDIR)/latex/book.pdf $(DOWNLOADS)/

@@ -97,9 +97,11 @@ sd_card_legacy_separators = False
 linkcheck_timeout = 15
 linkcheck_retries = 2
 
-# PDF: XeLaTeX via latexmk (`make pdf`). Parts of the book are LaTeX parts, posts are
-# chapters; title and author come from the book file (bookgen.sphinx.book).
-latex_engine = "xelatex"
+# PDF: LuaLaTeX via latexmk (`make pdf`). Parts of the book are LaTeX parts, posts are
+# chapters; title and author come from the book file (bookgen.sphinx.book). LuaLaTeX,
+# because it falls back per character to fonts that have the glyph (Hangul, CJK, emoji,
+# symbols) where XeLaTeX prints an empty box and only logs it.
+latex_engine = "lualatex"
 latex_toplevel_sectioning = "part"
 latex_show_urls = "no"
 latex_elements = {
@@ -111,15 +113,16 @@ latex_elements = {
     # converter flattens only past 6 lists or quotes, each, so allow both kinds together.
     "maxlistdepth": "14",
     "releasename": "Edition",
+    # FreeFont first; any character it lacks from Noto CJK (Chinese, Japanese, Korean),
+    # Symbola (emoji, symbols) or DejaVu (Debian: fonts-noto-cjk, fonts-symbola).
     "fontpkg": r"""
-\setmainfont{FreeSerif}
-\setsansfont{FreeSans}
-\setmonofont{FreeMono}
+\directlua{luaotfload.add_fallback("bookfallback",
+  {"Noto Serif CJK SC:mode=harf;", "Symbola:mode=harf;", "DejaVu Sans:mode=harf;"})}
+\setmainfont{FreeSerif}[RawFeature={fallback=bookfallback}]
+\setsansfont{FreeSans}[RawFeature={fallback=bookfallback}]
+\setmonofont{FreeMono}[RawFeature={fallback=bookfallback}]
 """,
-    "preamble": r"""
-\usepackage{newunicodechar}
-\newunicodechar{↗}{\ensuremath{\nearrow}}
-""",
+
 }
 
 # EPUB 3 (`make epub`), checked with epubcheck.

@@ -65,7 +65,12 @@ def parts_for_paper(app: Sphinx, doctree: nodes.document) -> None:
         caption = caption.split(": ", 1)[1] if caption.startswith("Part ") and ": " in caption else caption
         wrapper = toctree.parent if isinstance(toctree.parent, nodes.compound) else toctree
         section = nodes.section("", nodes.title(caption, caption), ids=[f"book-part-{number}"])
-        section += wrapper.deepcopy()
+        copy = wrapper.deepcopy()
+        for inner in copy.findall(addnodes.toctree):
+            # The part's title says it; and Sphinx would take the first toctree caption
+            # for the heading of the table of contents ("Part I: ..." for "Contents").
+            inner.attributes.pop("caption", None)
+        section += copy
         parts.append(section)
     title_section = next(iter(doctree.findall(nodes.section)), None)
     if parts and title_section is not None:
