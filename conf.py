@@ -122,7 +122,6 @@ latex_elements = {
 \setsansfont{FreeSans}[RawFeature={fallback=bookfallback}]
 \setmonofont{FreeMono}[RawFeature={fallback=bookfallback}]
 """,
-
 }
 
 # EPUB 3 (`make epub`), checked with epubcheck.
