@@ -95,12 +95,17 @@ def classify(lines: list[str], first_number: int) -> list[Line]:
             kind = LineKind.RULE
         elif bullet_text(text) is not None:
             kind, text = LineKind.BULLET, bullet_text(text) or ""
-        elif looks_like_heading(text):
+        elif looks_like_heading(text) and not _indented(raw):
             kind = LineKind.HEADING
         else:
             kind = LineKind.TEXT
         out.append(Line(number, kind, text))
     return out
+
+
+def _indented(line: str) -> bool:
+    """Indented as exports keep code and quoted output (a tab or four spaces): no heading."""
+    return line.startswith(("\t", "    "))
 
 
 def _continues(previous: str, line: str) -> bool:
