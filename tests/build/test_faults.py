@@ -1,8 +1,9 @@
-"""After Sphinx was killed, or posts were removed, the next build is the complete, correct book.
+"""After Sphinx was killed, or posts were removed, the next build is the complete,
+correct book.
 
-Faults are injected at points the test chooses, never by timing: the converter or
-Sphinx is run in a subprocess that ends itself with ``os._exit`` right after its Nth
-write (or at a named page), as a kill would leave it; the cache is damaged byte by byte.
+Faults are injected at points the test chooses, never by timing: Sphinx is run in a
+subprocess that ends itself with ``os._exit`` at a named page, as a kill would leave it.
+The converter's faults: ``tests/unit/test_faults.py``.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""After a fault the next run makes the complete, correct book.
+"""After a fault in the converter the next run makes the complete, correct book.
 
-Faults are injected at points the test chooses, never by timing: the converter or
-Sphinx is run in a subprocess that ends itself with ``os._exit`` right after its Nth
-write (or at a named page), as a kill would leave it; the cache is damaged byte by byte.
+Faults are injected at points the test chooses, never by timing: the converter is run in
+a subprocess that ends itself with ``os._exit`` right after its Nth write, as a kill
+would leave it; the cache is damaged byte by byte. Sphinx killed mid-build:
+``tests/build/test_faults.py``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Glossary: the curated file, term matching, first-mention links, and the built pages."""
+"""Glossary: the curated file, term matching and first-mention links (the built pages:
+``tests/build/test_glossary.py``)."""
 
 from __future__ import annotations
 
