@@ -1,6 +1,7 @@
 # The book: raw posts + curated data -> scripts/convert.py -> docs/generated/ -> Sphinx -> _build/
 #   make html    build the online book into _build/html (sets up .venv on first use)
-#   make test    lint, then the whole test suite
+#   make test    lint, then the whole test suite (unit, build and browser tests)
+#   make test-fast   the unit tests alone (tests/unit/, no Sphinx or browser; under a minute)
 #   make pdf / make epub   the book on paper (_build/downloads/); make book: all three
 #   make linkcheck   check every external address; report in _build/linkcheck/report.md
 #   make bench   speed and memory on synthetic 100- and 1,000-post books
@@ -36,7 +37,7 @@ SYSTEM_PACKAGES := chromium fonts-dejavu-core \
 	fonts-freefont-otf fonts-noto-cjk fonts-symbola \
 	epubcheck default-jre-headless poppler-utils
 
-.PHONY: html pdf epub book serve linkcheck convert check-generated test lint format system-deps clean bench
+.PHONY: html pdf epub book serve linkcheck convert check-generated test test-fast lint format system-deps clean bench
 
 html: convert
 	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees/html $(BUILDDIR)/html $(SPHINXOPTS)
@@ -82,8 +83,13 @@ $(VENV)/.installed: requirements.txt
 bench: $(VENV)/.installed
 	$(PY) scripts/bench.py $(BENCHOPTS)
 
+# Tests by cost: tests/unit/ (no Sphinx, LaTeX or browser), tests/build/ (Sphinx, LaTeX,
+# epubcheck) and tests/browser/ (Chromium); `make test` runs all three after lint.
 test: lint
 	$(PY) -m pytest
+
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest tests/unit
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check scripts tests conf.py

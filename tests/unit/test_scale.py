@@ -22,7 +22,7 @@ from bookgen.model import Shape
 from bookgen.read.post import read_post
 from bookgen.write.sealed import load_pickle, store_pickle
 from booktools.corpus import glossary_terms, synthetic_posts, write_corpus
-from tests.conftest import BOOK_FILE, GLOSSARY_FILE, POSTS, RESOURCES_FILE, ROOT
+from tests.helpers import BOOK_FILE, GLOSSARY_FILE, POSTS, RESOURCES_FILE, ROOT
 
 
 def test_corpus_is_reproducible_and_has_both_shapes_over_years() -> None:

@@ -13,8 +13,8 @@ import pytest
 
 from bookgen.read.post import read_post
 from bookgen.render.post_page import render_post_page
+from tests.helpers import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 INPUTS = sorted((FIXTURES / "posts").iterdir())
 
 

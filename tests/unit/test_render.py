@@ -24,7 +24,7 @@ from bookgen.render.myst import (
     render_blocks,
     role_text,
 )
-from tests.myst_tokens import structure
+from tests.helpers import structure
 
 MYST = create_md_parser(MdParserConfig(), RendererHTML)
 

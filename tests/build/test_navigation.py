@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
@@ -18,13 +17,11 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-from bookgen.sphinx.nav import SmallUpdates
 from booktools.corpus import glossary_terms, synthetic_posts, write_corpus
-from tests.conftest import GLOSSARY_FILE, RESOURCES_FILE, ROOT, BuiltBook, build_book, convert_book
-
-pytestmark = pytest.mark.build
+from tests.helpers import GLOSSARY_FILE, RESOURCES_FILE, ROOT, BuiltBook, build_book, convert_book
 
 POST_COUNT = 24
+INCREMENTAL_POSTS = 12  # the synthetic book the incremental tests edit
 
 
 def sidebar(page: Path) -> str:
@@ -183,7 +180,7 @@ class IncrementalBook:
 @pytest.fixture
 def incremental(tmp_path: Path) -> IncrementalBook:
     posts = tmp_path / "posts"
-    write_corpus(posts, synthetic_posts(12, seed=11, terms=glossary_terms(GLOSSARY_FILE)))
+    write_corpus(posts, synthetic_posts(INCREMENTAL_POSTS, seed=11, terms=glossary_terms(GLOSSARY_FILE)))
     book = IncrementalBook(tmp_path, posts)
     book.build()
     return book
@@ -216,7 +213,7 @@ def test_edited_post_rereads_only_what_changed(incremental: IncrementalBook) -> 
     # Only the edited post's page and pages built from it (landing card -> index) move.
     assert changed <= {page, "generated/landing"}
     assert set(read) <= {page, "index"}
-    assert len(before) > 12  # the untouched pages kept their mtimes and were not re-read
+    assert len(before) > INCREMENTAL_POSTS  # the untouched pages kept their mtimes and were not re-read
 
 
 def test_renamed_post_reaches_every_sidebar(incremental: IncrementalBook) -> None:
@@ -227,19 +224,8 @@ def test_renamed_post_reaches_every_sidebar(incremental: IncrementalBook) -> Non
     _, written = incremental.build()
     html = incremental.tmp / "html"
     sources = sorted((incremental.docs / "generated" / "posts").glob("*.md"))
-    assert len(sources) == 12
+    assert len(sources) == INCREMENTAL_POSTS
     for source in sources:  # (Sphinx leaves the renamed post's old page behind, unlisted)
         page = html / "generated" / "posts" / f"{source.stem}.html"
         assert "A title nobody had before" in sidebar(page), page.name
-    assert len(written) > 12
-
-
-def test_small_updates_run_serially_and_full_rewrites_in_parallel() -> None:
-    app = SimpleNamespace(parallel=2)
-    updates = SmallUpdates()
-    updates.before_read(app, None, ["generated/posts/one", "index"])  # type: ignore[arg-type]
-    assert app.parallel == 1
-    updates.many_to_write(app)  # type: ignore[arg-type]
-    assert app.parallel == 2
-    updates.before_read(app, None, [f"generated/posts/{n}" for n in range(100)])  # type: ignore[arg-type]
-    assert app.parallel == 2
+    assert len(written) > INCREMENTAL_POSTS

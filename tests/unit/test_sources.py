@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import IN_CI, POSTS, SHARED_POSTS
+from tests.helpers import IN_CI, POSTS, SHARED_POSTS
 
 
 def test_posts_are_byte_identical_copies_of_the_delivered_ones() -> None:

@@ -1,4 +1,5 @@
-"""Glossary: the curated file, term matching, first-mention links, and the built pages."""
+"""Glossary: the curated file, term matching and first-mention links (the built pages:
+``tests/build/test_glossary.py``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 from bookgen.model import Code, Heading, Link, Paragraph, Post, Shape, TermRef, Text
 from bookgen.read.post import read_post
@@ -14,7 +14,7 @@ from bookgen.resolve.curator import candidate_terms
 from bookgen.resolve.glossary import Glossary, GlossaryEntry, GlossaryFileError, parse_glossary
 from bookgen.resolve.matcher import sentence_around
 from bookgen.resolve.terms import link_terms, term_matcher
-from tests.conftest import BOOK_FILE, GLOSSARY_FILE, POSTS, RESOURCES_FILE, BuiltBook, build_book
+from tests.helpers import GLOSSARY_FILE, POSTS
 
 GLOSSARY = Glossary(
     (
@@ -147,72 +147,3 @@ def test_report_lists_unused_and_candidate_terms(tmp_path: Path, capsys: pytest.
     out = capsys.readouterr().out
     assert "glossary: unused term 'GraphQL'" in out
     assert "glossary: candidate term 'Chip Huyen' (2 mentions)" in out
-
-
-# --- the built book ---------------------------------------------------------------------
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def test_used_in_links_land_on_the_mention(built_book: BuiltBook) -> None:
-    page = soup(built_book.html / "generated" / "glossary.html")
-    article = page.select_one("article.bd-article")
-    assert article is not None
-    links = [a["href"] for a in article.select("dd li a.reference")]
-    assert len(links) >= 60
-    for href in links:
-        target, _, anchor = str(href).partition("#")
-        assert anchor.startswith("gloss-"), href
-        post_page = soup(built_book.html / "generated" / target)
-        assert post_page.find(id=anchor) is not None, href
-
-
-def test_glossary_terms_are_grouped_and_indexed(built_book: BuiltBook) -> None:
-    page = soup(built_book.html / "generated" / "glossary.html")
-    headings = [h.get_text(strip=True).rstrip("#") for h in page.select("article h2")]
-    assert headings[:3] == ["A", "B", "C"] and headings[-1] == "0–9"
-    index = (built_book.html / "genindex.html").read_text(encoding="utf-8")
-    assert "Machine learning" in index
-
-
-def test_posts_end_with_key_terms_and_mentions_carry_tooltips(built_book: BuiltBook) -> None:
-    page = soup(built_book.html / "generated" / "posts" / "hello-ml-world.html")
-    key_terms = page.select_one(".key-terms")
-    assert key_terms is not None and "Machine learning" in key_terms.get_text()
-    mention = page.select_one(".gloss")
-    assert mention is not None
-    tip = mention.select_one(".gloss-tip")
-    assert tip is not None and tip.get("role") == "tooltip"
-    assert tip.get_text().startswith("The practice of building software")
-
-
-def article_html(path: Path) -> str:
-    article = soup(path).select_one("article.bd-article")
-    assert article is not None, path
-    return str(article)
-
-
-def test_parallel_build_matches_serial(tmp_path: Path, built_book: BuiltBook) -> None:
-    parallel = build_book(
-        tmp_path,
-        POSTS,
-        BOOK_FILE,
-        extra_args=("-j", "2"),
-        glossary_file=GLOSSARY_FILE,
-        resources_file=RESOURCES_FILE,
-    )
-    assert parallel.warnings == "" and parallel.status == 0
-    pages = [built_book.html / "index.html", *sorted((built_book.html / "generated").rglob("*.html"))]
-    assert len(pages) == 16
-    for page in pages:
-        twin = parallel.html / page.relative_to(built_book.html)
-        assert article_html(twin) == article_html(page), page.name
-        assert sidebar_html(twin) == sidebar_html(page), page.name
-
-
-def sidebar_html(path: Path) -> str:
-    nav = soup(path).select_one("nav.bd-docs-nav")
-    assert nav is not None, path
-    return str(nav)
