@@ -147,6 +147,7 @@ class ListBlock:
 class CodeBlock:
     text: str
     language: str = ""
+    caption: str = ""  # shown above the code: the language the author named, if not coloured
 
 
 @dataclass(frozen=True)

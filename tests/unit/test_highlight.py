@@ -29,8 +29,8 @@ def test_code_that_does_not_lex_is_named(code: str, language: str, why: str) -> 
 
 
 def test_such_a_block_is_plain_code_with_a_report() -> None:
-    blocks, reports = read_markdown("Text.\n\n```mermaid\ngraph TD; A-->B;\n```\n", "d.md", 3)
-    assert blocks[1] == CodeBlock("graph TD; A-->B;\n")
-    assert [str(r) for r in reports] == [
+    body = read_markdown("Text.\n\n```mermaid\ngraph TD; A-->B;\n```\n", "d.md", 3)
+    assert body.blocks[1] == CodeBlock("graph TD; A-->B;\n", caption="mermaid")  # named, not coloured
+    assert [str(r) for r in body.reports] == [
         "d.md:5: code: no highlighter knows the language 'mermaid'; shown as plain code"
     ]

@@ -67,7 +67,8 @@ def test_control_characters_in_fields_are_dropped_and_reported() -> None:
 def test_only_regular_files_of_the_folder_are_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Links are never followed, FIFOs never opened; each skipped entry gets one line."""
+    """Links are never followed (to files or folders), FIFOs never opened; each skipped
+    entry gets one line; subfolders are read."""
     secret = tmp_path / "secret.txt"
     secret.write_text("Secret\n\nhunter2 zanzibar-password\n", encoding="utf-8")
     posts = tmp_path / "posts"
@@ -79,6 +80,7 @@ def test_only_regular_files_of_the_folder_are_read(
     (posts / "loop.md").symlink_to(posts / "loop.md")
     (posts / "sub").mkdir()
     (posts / "sub" / "nested.md").write_text("# Nested\n", encoding="utf-8")
+    (posts / "outside-dir").symlink_to(tmp_path, target_is_directory=True)
     os.mkfifo(posts / "fifo.md")
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(posts / "sock.md"))
@@ -93,18 +95,20 @@ def test_only_regular_files_of_the_folder_are_read(
     printed = [line.strip() for line in capsys.readouterr().out.splitlines()]
     assert "dangling.md: dangling symbolic link, not followed; skipped" in printed
     assert "loop.md: symbolic link loop, not followed; skipped" in printed
-    outside = "symbolic link, not followed (posts must be files in the folder itself); skipped"
+    outside = "symbolic link, not followed (posts must be files in the posts folder itself); skipped"
     assert f"passwd.md: {outside}" in printed and f"inside.md: {outside}" in printed
-    assert "sub: subfolder (subfolders of posts are not supported yet); skipped" in printed
+    assert f"outside-dir: {outside}" in printed
+    assert (out / "posts" / "nested.md").exists()  # a subfolder's post is a post
+    assert not any(line.startswith("sub") for line in printed)
     assert "fifo.md: named pipe (FIFO), not a file; skipped" in printed
     assert "sock.md: socket, not a file; skipped" in printed
     if os.geteuid() != 0:  # root reads any file
         assert "locked.md: unreadable (Permission denied); skipped" in printed
     assert "caf\\xe9.md: file name is not valid UTF-8; read as 'caf\\\\xe9.md'" in printed
     generated = "\n".join(p.read_text(encoding="utf-8") for p in out.rglob("*.md"))
-    assert "zanzibar" not in generated and "Nested" not in generated
+    assert "zanzibar" not in generated  # the linked secret, nor anything behind outside-dir
     assert (out / "posts" / "cafe.md").exists() and (out / "posts" / "fine.md").exists()
-    assert len(list((out / "posts").glob("*.md"))) == (3 if os.geteuid() == 0 else 2)
+    assert len(list((out / "posts").glob("*.md"))) == (4 if os.geteuid() == 0 else 3)
 
 
 def test_a_fault_on_one_post_publishes_it_as_preformatted_text(

@@ -18,9 +18,14 @@ MYST = create_md_parser(MdParserConfig(), RendererHTML)
 
 
 def myst_words(source: str) -> set[str]:
+    """The page's words as MyST shows them, link targets and the languages its code
+    blocks are coloured in included (a fence's language is kept as the fence's)."""
     soup = BeautifulSoup(MYST.render(source), "html.parser")
     hrefs = " ".join(str(a.get("href", "")) for a in soup.find_all("a"))
-    return words(soup.get_text(" ")) | words(hrefs)
+    languages = " ".join(
+        t.info for t in MYST.parse(source) if t.type == "fence" and not t.info.startswith("{")
+    )
+    return words(soup.get_text(" ")) | words(hrefs) | words(languages)
 
 
 @settings(max_examples=300, deadline=None)

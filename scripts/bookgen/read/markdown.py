@@ -433,7 +433,7 @@ class TreeReader:
         if problem is None:
             return CodeBlock(code, language)
         self.reports.append(Report(self.source, ReportKind.CODE, f"{problem}; shown as plain code", line))
-        return CodeBlock(code)
+        return CodeBlock(code, caption=language)  # the language the author named stays in the book
 
     def _block_table(self, node: SyntaxTreeNode) -> Sequence[Block]:
         line = self._line(node)

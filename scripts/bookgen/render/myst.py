@@ -193,6 +193,11 @@ def _list(block: ListBlock, offset: int) -> str:
 
 
 def _code_block(block: CodeBlock, _: int) -> str:
+    if block.caption:
+        if not block.text.strip():  # nothing to show as code: the caption's words stay
+            return escape_text(block.caption, line_start=True)
+        caption = escape_text(block.caption)
+        return directive("code-block", "text", {"caption": caption}, block.text.rstrip("\n"))
     fence = "`" * max(3, _longest_run(block.text, "`") + 1)
     info = "".join(c for c in block.language if c in _FENCE_SAFE_INFO)
     body = block.text if block.text.endswith("\n") or not block.text else block.text + "\n"
