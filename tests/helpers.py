@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import http.server
 import os
 import shutil
@@ -202,6 +203,27 @@ def raw_post_words(path: Path) -> set[str]:
     split = split_front_matter(decoded.text, path.name)
     fields = clean_fields(read_fields(split.fields, path.name), path.name)
     return words(" ".join([fields.title, fields.description, *fields.tags, split.body]))
+
+
+def post_text_words(path: Path, name: str) -> set[str]:
+    """``raw_post_words`` of a post at ``name`` in its blog, its markup aside: the lines
+    that open and close code blocks (```` ```go ````, ``{% highlight ruby %}``; the
+    language shows as colour), ``<!--more-->``, and entities (``&lt;`` shows as "<")."""
+    from bookgen.read.decode import decode_post
+    from bookgen.read.markdown import MARKDOWN
+    from bookgen.read.metadata import read_fields, split_front_matter
+    from bookgen.read.post import clean_fields
+
+    split = split_front_matter(decode_post(path.read_bytes(), name).text, name)
+    fields = clean_fields(read_fields(split.fields, name), name)
+    lines = split.body.split("\n")
+    for token in MARKDOWN.parse(split.body):
+        if token.type == "fence" and token.map is not None:
+            lines[token.map[0]] = ""
+            if token.map[1] - 1 > token.map[0]:
+                lines[token.map[1] - 1] = ""
+    lines = ["" if "".join(line.split()).lower() == "<!--more-->" else line for line in lines]
+    return words(html.unescape(" ".join([fields.title, fields.description, *fields.tags, *lines])))
 
 
 def site_pages(html: Path) -> list[Path]:

@@ -72,7 +72,9 @@ def build_pdf(docs: Path, latex: Path) -> str:
 
 @pytest.fixture(scope="module")
 def paper(tmp_path_factory: pytest.TempPathFactory) -> Paper:
-    need(bool(shutil.which("xelatex") and shutil.which("latexmk")), "TeX (xelatex, latexmk) is not installed")
+    need(
+        bool(shutil.which("lualatex") and shutil.which("latexmk")), "TeX (lualatex, latexmk) is not installed"
+    )
     need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
     tmp = tmp_path_factory.mktemp("paper")
     docs = convert_book(tmp, POSTS, BOOK_FILE, glossary_file=GLOSSARY_FILE, resources_file=RESOURCES_FILE)
@@ -183,7 +185,9 @@ def run_lengths(text: str, char: str) -> int:
 @pytest.fixture(scope="module")
 def hostile_paper(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """The .tex and the PDF text of a small book of hostile posts."""
-    need(bool(shutil.which("xelatex") and shutil.which("latexmk")), "TeX (xelatex, latexmk) is not installed")
+    need(
+        bool(shutil.which("lualatex") and shutil.which("latexmk")), "TeX (lualatex, latexmk) is not installed"
+    )
     need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
     tmp = tmp_path_factory.mktemp("hostile-paper")
     write_hostile_names(tmp / "posts")
