@@ -68,8 +68,10 @@ def named_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
     return build_book(tmp, tmp / "posts", None)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium, for one module: Playwright's threads must not outlive it, since later
+    tests fork worker processes (a fork beside them can hang)."""
     need(CHROMIUM.exists() or shutil.which("chromium") is not None, "Debian's chromium is not installed")
     try:
         from playwright.sync_api import sync_playwright
