@@ -1,6 +1,6 @@
 """The library call: a book's sources in, its generated pages and reports out.
 
-    from bookgen import Sources, build_book
+    from bookgen.api import Sources, build_book
     build = build_book(Sources.from_folder(Path("content/posts"), glossary=Path("content/glossary.yaml")))
     build.pages["landing.md"], build.reports
 
