@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .assemble.bookfile import BookSpec, parse_book_file
+from .assemble.bookfile import BookFileError, BookSpec, parse_book_file
 from .assemble.parts import assemble_book
 from .jobs import Job, JobCache, converter_digest, job_key
 from .labels import GENERATED_DIR
@@ -27,10 +27,10 @@ from .read.files import read_post_files
 from .read.post import preformatted_post, read_post
 from .render import render_book
 from .render.post_page import render_post_page
-from .resolve.catalog import Catalog, parse_resources
+from .resolve.catalog import Catalog, ResourceFileError, parse_resources
 from .resolve.citations import Citation, Request, citation_requests
 from .resolve.curator import resource_reports
-from .resolve.glossary import Glossary, parse_glossary
+from .resolve.glossary import Glossary, GlossaryFileError, parse_glossary
 from .resolve.index import BookIndex, BookUses, book_uses, build_index, resolve_post
 from .resolve.terms import Mention
 from .words import post_texts
@@ -188,16 +188,23 @@ def _left_out(post: Post, drafts: bool) -> str:
 
 def read_curated(sources: Sources) -> tuple[BookSpec | None, Glossary | None, Catalog | None]:
     """The curated files parsed; raises the ``...FileError`` of the first bad one."""
-    spec = parse_book_file(_text(sources.book), sources.book.name) if sources.book else None
-    glossary = parse_glossary(_text(sources.glossary), sources.glossary.name) if sources.glossary else None
-    catalog = None
+    spec = glossary = catalog = None
+    if sources.book is not None:
+        spec = parse_book_file(_text(sources.book, BookFileError), sources.book.name)
+    if sources.glossary is not None:
+        glossary = parse_glossary(_text(sources.glossary, GlossaryFileError), sources.glossary.name)
     if sources.resources is not None:
-        catalog = parse_resources(_text(sources.resources), sources.resources.name, glossary)
+        text = _text(sources.resources, ResourceFileError)
+        catalog = parse_resources(text, sources.resources.name, glossary)
     return spec, glossary, catalog
 
 
-def _text(file: CuratedFile | None) -> str:
-    return file.data.decode("utf-8") if file is not None else ""
+def _text(file: CuratedFile, error_type: type[ValueError]) -> str:
+    try:
+        return file.data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = file.data[: error.start].count(b"\n") + 1
+        raise error_type(f"{file.name}:{line}: not valid UTF-8") from None
 
 
 def _readable(files: Sequence[tuple[str, bytes]]) -> tuple[list[tuple[str, bytes]], list[str]]:

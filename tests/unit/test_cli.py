@@ -79,6 +79,14 @@ def test_errors_are_one_line_naming_the_file(tmp_path: Path, capsys: pytest.Capt
     assert line == f"convert: {book}: parts[0].posts[0]: no post file named 'missing.txt'"
 
 
+def test_curated_file_not_in_utf8_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_bytes(b"terms:\n  - term: Caf\xe9\n")
+    assert main(["--posts", str(POSTS), "--glossary", str(glossary), "--out", str(tmp_path / "gen")]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line == f"convert: {glossary}:2: not valid UTF-8"
+
+
 def test_help() -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["--help"])
