@@ -83,3 +83,15 @@ def testis_literal_lines_of_a_corpus_read_as_the_parser_reads_them() -> None:
     assert sum(is_literal_line(line) for line in lines) > len(lines) // 2
     for line in lines:
         assert read_plain_inline(line, "p.txt", 1) == parse_plain_inline(line, "p.txt", 1), line
+
+
+def test_sign_offs_and_lines_introducing_code_are_no_headings() -> None:
+    text = (
+        "Title\n\nSetup\nInstall it first, then run it.\nRun\n    make all\nDone here, all good.\n"
+        "Thanks for reading\nJane Doe\n"
+    )
+    doc = read_plain_text(text, "p.txt")
+    headings = [plain_text(block.children) for block in doc.blocks if isinstance(block, Heading)]
+    assert headings == ["Setup"]
+    words = " ".join(plain_text(block.children) for block in doc.blocks if isinstance(block, Paragraph))
+    assert "Run" in words and "Thanks for reading" in words and "Jane Doe" in words

@@ -95,12 +95,19 @@ def classify(lines: list[str], first_number: int) -> list[Line]:
             kind = LineKind.RULE
         elif bullet_text(text) is not None:
             kind, text = LineKind.BULLET, bullet_text(text) or ""
-        elif looks_like_heading(text) and not _indented(raw):
+        elif looks_like_heading(text) and not _indented(raw) and not _before_code(lines, offset):
             kind = LineKind.HEADING
         else:
             kind = LineKind.TEXT
         out.append(Line(number, kind, text))
     return out
+
+
+def _before_code(lines: list[str], index: int) -> bool:
+    """The next line with words is indented code: a short line before code introduces it
+    ("Run", "The output"), it heads no section."""
+    following = next((lines[i] for i in range(index + 1, len(lines)) if lines[i].strip()), "")
+    return _indented(following)
 
 
 def _indented(line: str) -> bool:
@@ -132,11 +139,25 @@ def read_plain_text(text: str, source: str, first_line: int = 1) -> PlainDocumen
         doc.lead = inline(rest[0])
         rest = rest[1:]
 
+    rest = _sign_offs_as_text(rest)
     body = _PlainBody(doc, inline, rest)
     for line in rest:
         body.add(line)
     body.finish()
     return doc
+
+
+def _sign_offs_as_text(lines: list[Line]) -> list[Line]:
+    """A heading-like line with no text after it ends the post ("Thanks for reading",
+    a name): it heads nothing, so it is text."""
+    out = list(lines)
+    for index in range(len(out) - 1, -1, -1):
+        line = out[index]
+        if line.kind in (LineKind.TEXT, LineKind.BULLET, LineKind.RULE):
+            break
+        if line.kind is LineKind.HEADING:
+            out[index] = Line(line.number, LineKind.TEXT, line.text)
+    return out
 
 
 class _PlainBody:
