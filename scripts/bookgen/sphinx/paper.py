@@ -189,6 +189,31 @@ class BreakLongLines(SphinxPostTransform):
                 used += ELEMENT_WEIGHT + len(str(node.get("refuri", "")))
 
 
+# LuaTeX reads U+FFFD (the replacement character, left in posts by an earlier decoding
+# gone wrong) as an invalid UTF-8 sequence and stops with an error: on paper it is a
+# white square, the same mark of a character that was lost.
+REPLACEMENT_CHARACTER = "\ufffd"
+PAPER_STAND_IN = "\u25a1"
+
+
+class ReplacementCharacters(SphinxPostTransform):
+    """LaTeX only: U+FFFD in text and code printed as ``PAPER_STAND_IN``."""
+
+    default_priority = 190  # before BreakLongLines cuts code into pieces
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(nodes.Text)):
+            if REPLACEMENT_CHARACTER in node and node.parent is not None:
+                node.parent.replace(
+                    node, nodes.Text(str(node).replace(REPLACEMENT_CHARACTER, PAPER_STAND_IN))
+                )
+        for block in self.document.findall(nodes.literal_block):
+            if REPLACEMENT_CHARACTER in block.rawsource:
+                block.rawsource = block.rawsource.replace(REPLACEMENT_CHARACTER, PAPER_STAND_IN)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_post_transform(ReplacementCharacters)
     app.add_post_transform(BreakLongLines)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
