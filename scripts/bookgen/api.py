@@ -77,12 +77,18 @@ class Sources:
             curated(glossary),
             curated(resources),
             found.skipped,
-            posts.resolve().name.replace("-", " ").title(),
+            folder_title(posts),
             found.assets,
         )
 
     def curated_files(self) -> list[CuratedFile]:
         return [file for file in (self.book, self.glossary, self.resources) if file is not None]
+
+
+def folder_title(folder: Path) -> str:
+    """A book's title from its posts folder's name ("_posts" is "Posts", "my-blog" "My Blog")."""
+    words = folder.resolve().name.replace("-", " ").replace("_", " ").split()
+    return " ".join(words).title() or "Book"
 
 
 @dataclass(frozen=True)

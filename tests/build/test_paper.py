@@ -249,3 +249,26 @@ def test_epub_of_any_folder_builds_again_after_the_title_changes(tmp_path: Path)
         ["java", "-jar", epubcheck, str(out / "book.epub")], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_titles_from_folders_and_book_files_are_text_in_latex(tmp_path: Path) -> None:
+    """A folder named like Jekyll's ``_posts``, or a book title with ``$``, ``_``, ``%``
+    and ``\\``, is the PDF's title as text: Sphinx takes it as LaTeX markup."""
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    (posts / "a.md").write_text("# A post\n\nWords.\n", encoding="utf-8")
+    for book_text, title in [(None, "Posts"), ('title: "50% of $x_1 \\\\ y"\n', r"50\% of \$x\_1")]:
+        book = None
+        if book_text is not None:
+            book = tmp_path / "book.yaml"
+            book.write_text(book_text, encoding="utf-8")
+        docs = convert_book(tmp_path, posts, book)
+        latex = tmp_path / "latex"
+        assert build_main(["-b", "latex", "-c", str(ROOT), str(docs), str(latex), "-W", "-n", "-q"]) == 0
+        line = next(
+            x
+            for x in (latex / "book.tex").read_text(encoding="utf-8").splitlines()
+            if x.startswith("\\title{")
+        )
+        assert line.startswith(f"\\title{{{title}"), line
+        assert "$" not in line.replace("\\$", "") and "_" not in line.replace("\\_", "")

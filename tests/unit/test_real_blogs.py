@@ -208,3 +208,10 @@ def test_no_empty_section_note_under_a_heading_followed_by_a_subheading() -> Non
     post = read_post(b"# T\n\n## Part\n\n### Detail\n\nText.\n", "p.md")
     assert [type(block) for block in post.body] == [Heading, Heading, Paragraph]
     assert not any(r.kind is ReportKind.EMPTY_SECTION for r in post.reports)
+
+
+@pytest.mark.parametrize(("name", "title"), [("_posts", "Posts"), ("my-blog", "My Blog"), ("___", "Book")])
+def test_a_book_without_book_file_is_titled_after_its_folder(tmp_path: Path, name: str, title: str) -> None:
+    from bookgen.api import folder_title
+
+    assert folder_title(tmp_path / name) == title

@@ -21,6 +21,7 @@ from markupsafe import escape
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.util import texescape
 
 from ..labels import BOOK_METADATA, GENERATED_DIR
 from .feed import atom_feed
@@ -49,7 +50,12 @@ def apply_book_metadata(app: Sphinx, config: Config) -> None:
     # EPUB 3 wants a creator: without an author line (POSTS=dir), the book's own title,
     # as the feed names it.
     config.epub_author = config.author or config.project
-    config.latex_documents = [(config.root_doc, "book.tex", config.project, config.author, "manual")]
+    # Sphinx puts the title and author into LaTeX as markup: a "_" or "$" of a folder's
+    # name or a book title would break the PDF, so they are escaped here.
+    title, author = (
+        texescape.escape(str(text), config.latex_engine) for text in (config.project, config.author)
+    )
+    config.latex_documents = [(config.root_doc, "book.tex", title, author, "manual")]
 
 
 def parts_for_paper(app: Sphinx, doctree: nodes.document) -> None:
