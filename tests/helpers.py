@@ -192,38 +192,38 @@ def page_words(html_file: Path) -> set[str]:
     return words(article.get_text(" ")) | words(hrefs)
 
 
-def raw_post_words(path: Path) -> set[str]:
-    """Every word of the post file after the declared repairs (control characters in its
-    fields dropped too), front matter keys aside."""
+def _post_text(data: bytes, name: str) -> tuple[list[str], str]:
+    """A post's field texts (title, description, tags) and its body, after the declared
+    repairs (control characters in its fields dropped too), front matter keys aside."""
     from bookgen.read.decode import decode_post
     from bookgen.read.metadata import read_fields, split_front_matter
     from bookgen.read.post import clean_fields
 
-    decoded = decode_post(path.read_bytes(), path.name)
-    split = split_front_matter(decoded.text, path.name)
-    fields = clean_fields(read_fields(split.fields, path.name), path.name)
-    return words(" ".join([fields.title, fields.description, *fields.tags, split.body]))
+    split = split_front_matter(decode_post(data, name).text, name)
+    fields = clean_fields(read_fields(split.fields, name), name)
+    return [fields.title, fields.description, *fields.tags], split.body
+
+
+def raw_post_words(path: Path) -> set[str]:
+    """Every word of the post file after the declared repairs, front matter keys aside."""
+    return expected_words(path.read_bytes(), path.name)
 
 
 def post_text_words(path: Path, name: str) -> set[str]:
     """``raw_post_words`` of a post at ``name`` in its blog, its markup aside: the lines
     that open and close code blocks (```` ```go ````, ``{% highlight ruby %}``; the
     language shows as colour), ``<!--more-->``, and entities (``&lt;`` shows as "<")."""
-    from bookgen.read.decode import decode_post
     from bookgen.read.markdown import MARKDOWN
-    from bookgen.read.metadata import read_fields, split_front_matter
-    from bookgen.read.post import clean_fields
 
-    split = split_front_matter(decode_post(path.read_bytes(), name).text, name)
-    fields = clean_fields(read_fields(split.fields, name), name)
-    lines = split.body.split("\n")
-    for token in MARKDOWN.parse(split.body):
+    fields, body = _post_text(path.read_bytes(), name)
+    lines = body.split("\n")
+    for token in MARKDOWN.parse(body):
         if token.type == "fence" and token.map is not None:
             lines[token.map[0]] = ""
             if token.map[1] - 1 > token.map[0]:
                 lines[token.map[1] - 1] = ""
     lines = ["" if "".join(line.split()).lower() == "<!--more-->" else line for line in lines]
-    return words(html.unescape(" ".join([fields.title, fields.description, *fields.tags, *lines])))
+    return words(html.unescape(" ".join([*fields, *lines])))
 
 
 def site_pages(html: Path) -> list[Path]:
@@ -258,13 +258,8 @@ def post_bytes(fields: dict[str, object], body: str) -> bytes:
 
 def expected_words(data: bytes, name: str) -> set[str]:
     """Every word of a post given as bytes, after the declared repairs."""
-    from bookgen.read.decode import decode_post
-    from bookgen.read.metadata import read_fields, split_front_matter
-    from bookgen.read.post import clean_fields
-
-    split = split_front_matter(decode_post(data, name).text, name)
-    fields = clean_fields(read_fields(split.fields, name), name)
-    return words(" ".join([fields.title, fields.description, *fields.tags, split.body]))
+    fields, body = _post_text(data, name)
+    return words(" ".join([*fields, body]))
 
 
 # --- converting and building a book -----------------------------------------------------
