@@ -121,12 +121,12 @@ def _repair_mojibake(text: str, source: str, reports: list[Report]) -> str:
     for number, line in enumerate(lines, start=1):
         if _plainly_intact(line):
             continue
-        if code_lines is None:
-            code_lines = _code_block_lines(text)
-        if number in code_lines:
-            continue
         fixed, steps = _repair_line(line)
-        if fixed != line:
+        if fixed == line:
+            continue
+        if code_lines is None:  # parsed only for a post with a repair to make
+            code_lines = _code_block_lines(text)
+        if number not in code_lines:
             lines[number - 1] = fixed
             reports.append(
                 Report(
