@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
@@ -48,7 +48,8 @@ def test_literal_line_shortcut_agrees_with_the_parser(line: str) -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(text=st.one_of(any_text, st.text(alphabet="ab =-#>\n\t•*+1.)")))
+@given(text=st.one_of(any_text, st.text(alphabet="ab =-#>\n\r\t•*+1.)")))
+@example(text="0\r=")  # a setext heading over a bare carriage return
 def test_heading_pretest_never_misses_a_heading(text: str) -> None:
     """``detect_shape`` skips the Markdown probe only where the probe finds no heading."""
     if not may_hold_heading(text):

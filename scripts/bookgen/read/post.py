@@ -47,10 +47,11 @@ def detect_shape(name: str, body: str, has_front_matter: bool) -> Shape:
 
 def may_hold_heading(text: str) -> bool:
     """False only for text with no heading: no "#" (ATX) and no line of only "=" or "-"
-    (a setext underline, also after quote markers). A yes just asks the parser."""
+    (a setext underline, also after quote markers). A yes just asks the parser, which
+    also ends lines at a bare carriage return: ``splitlines`` ends them at least there."""
     if "#" in text:
         return True
-    return any(line.strip(" \t>") and not line.strip(" \t>=-") for line in text.split("\n"))
+    return any(line.strip(" \t>") and not line.strip(" \t>=-") for line in text.splitlines())
 
 
 def read_post(data: bytes, name: str) -> Post:
