@@ -2,18 +2,20 @@
 
 The export keeps a title on the first line, an optional standfirst right under it,
 headings as short bare lines, paragraphs one per line (blank lines or not), bullets
-as ``•`` or ``-`` lines and URLs as bare text. Each line is classified on its own
-words, never by Markdown syntax, then grouped into blocks.
+as ``•`` or ``-`` lines and URLs as bare text. Each line is classified on its words
+and its neighbours (``line_shape`` weighs whether it heads a section), never by
+Markdown syntax, then grouped into blocks.
 """
 
 from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..model import Block, Heading, Inline, ListBlock, Paragraph, Report, ThematicBreak
+from .line_shape import FITTED, HeadingModel, LineKinds, PostShape, heading_probability, is_candidate
 from .markdown import read_plain_inline
 
 BULLETS = (
@@ -26,10 +28,7 @@ BULLETS = (
     "\u2013",
     "*",
 )  # bullet, white bullet, square, triangle, middle dot, hyphen, en dash, star
-HEADING_MAX_WORDS = 8
-HEADING_MAX_CHARS = 60
 STANDFIRST_MAX_WORDS = 40
-_NOT_HEADING_ENDINGS = (".", ",", ";", ":", "!", "…")
 _SENTENCE_ENDINGS = (".", "!", "?", ":", ";", '"', "'", "\u201d", "\u2019", ")", "\u2026")
 
 
@@ -73,46 +72,52 @@ def is_rule(line: str) -> bool:
     return len(compact) >= 3 and len(set(compact)) == 1 and compact[0] in "*-_"
 
 
-def looks_like_heading(text: str) -> bool:
-    """A short bare line that does not read as a sentence."""
-    text = text.strip()
-    if not text or len(text) > HEADING_MAX_CHARS or len(text.split()) > HEADING_MAX_WORDS:
-        return False
-    if text.endswith(_NOT_HEADING_ENDINGS) or "://" in text:
-        return False
-    first = text[0]
-    return first.isupper() or first.isdigit()
-
-
-def classify(lines: list[str], first_number: int) -> list[Line]:
-    out = []
-    for offset, raw in enumerate(lines):
-        number = first_number + offset
+def line_kinds(raw_lines: Sequence[str]) -> LineKinds:
+    """Each line's kind before headings are decided; the first line with words is the title."""
+    texts, kinds = [], []
+    for raw in raw_lines:
         text = raw.strip()
         if not text:
-            kind = LineKind.BLANK
+            kind = "blank"
         elif is_rule(text):
-            kind = LineKind.RULE
+            kind = "rule"
         elif bullet_text(text) is not None:
-            kind, text = LineKind.BULLET, bullet_text(text) or ""
-        elif looks_like_heading(text) and not _indented(raw) and not _before_code(lines, offset):
-            kind = LineKind.HEADING
+            kind = "bullet"
+        elif raw.startswith(("\t", "    ")):
+            kind = "code"  # exports keep code and quoted output indented: never a heading
         else:
-            kind = LineKind.TEXT
-        out.append(Line(number, kind, text))
+            kind = "text"
+        texts.append(text)
+        kinds.append(kind)
+    title = next((i for i, kind in enumerate(kinds) if kind != "blank"), len(kinds))
+    return LineKinds(texts, kinds, title)
+
+
+def heading_lines(kinds: LineKinds, model: HeadingModel = FITTED) -> set[int]:
+    """The indexes of the lines that head sections."""
+    post = PostShape.of(kinds)
+    return {
+        index
+        for index in range(kinds.title + 1, len(kinds.kinds))
+        if is_candidate(kinds, index) and heading_probability(kinds, index, post, model) >= 0.5
+    }
+
+
+def classify(lines: Sequence[str], first_number: int) -> list[Line]:
+    kinds = line_kinds(lines)
+    headings = heading_lines(kinds)
+    out = []
+    for index, (text, kind) in enumerate(zip(kinds.texts, kinds.kinds, strict=True)):
+        number = first_number + index
+        if kind == "blank":
+            out.append(Line(number, LineKind.BLANK, text))
+        elif kind == "rule":
+            out.append(Line(number, LineKind.RULE, text))
+        elif kind == "bullet":
+            out.append(Line(number, LineKind.BULLET, bullet_text(text) or ""))
+        else:
+            out.append(Line(number, LineKind.HEADING if index in headings else LineKind.TEXT, text))
     return out
-
-
-def _before_code(lines: list[str], index: int) -> bool:
-    """The next line with words is indented code: a short line before code introduces it
-    ("Run", "The output"), it heads no section."""
-    following = next((lines[i] for i in range(index + 1, len(lines)) if lines[i].strip()), "")
-    return _indented(following)
-
-
-def _indented(line: str) -> bool:
-    """Indented as exports keep code and quoted output (a tab or four spaces): no heading."""
-    return line.startswith(("\t", "    "))
 
 
 def _continues(previous: str, line: str) -> bool:
