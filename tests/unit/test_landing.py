@@ -73,8 +73,8 @@ def test_landing_size_is_bounded_by_parts_not_posts() -> None:
     assert cards_only == [60 * cards_per_part(60), 400 * 1]
     assert cards_per_part(60) * 60 <= LANDING_CARDS
     assert cards_per_part(1) == PART_CARDS and cards_per_part(0) == PART_CARDS
-    # Two cards a row: an odd number would leave a gap under every part (1,872 notes in 78 parts).
-    assert [cards_per_part(parts) for parts in (78, 100, 200, 1000)] == [2, 2, 1, 1]
+    # Two cards a row: an odd number would leave a gap under every part (1,872 notes in 77 parts).
+    assert [cards_per_part(parts) for parts in (77, 100, 200, 1000)] == [2, 2, 1, 1]
 
 
 def test_each_part_page_lists_every_post_of_its_part() -> None:
