@@ -21,11 +21,17 @@ GLOSSARY_DOC = "glossary"
 RESOURCES_DIR = "resources"
 TAGS_DOC = "tags"
 ARCHIVE_DOC = "archive"
+PARTS_DIR = "parts"
 
 
 def post_docname(slug: str) -> str:
     """A post's page, relative to the converter's folder."""
     return f"{POSTS_DIR}/{slug}"
+
+
+def part_docname(number: int) -> str:
+    """A part's own page (parts are numbered from 1), relative to the converter's folder."""
+    return f"{PARTS_DIR}/part-{number}"
 
 
 def slug_of_docname(docname: str) -> str:

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 
 from bookgen.assemble.parts import make_slug
 from bookgen.read.post import read_post
+from bookgen.render.book_pages import PART_CARDS
 from tests.helpers import (
     BOOK_FILE,
     FIXTURES,
@@ -22,6 +23,7 @@ from tests.helpers import (
     resource_categories,
     roman,
     site_pages,
+    write_posts,
 )
 
 
@@ -70,6 +72,26 @@ def test_any_folder_of_posts_builds_without_a_book_file(tmp_path: Path) -> None:
     parts = [c.get_text(strip=True) for c in captions.select("nav.bd-docs-nav .caption-text")]
     assert parts[:4] == ["Part I: 2019", "Part II: 2021", "Part III: 2023", "Part IV: Undated posts"]
     assert BOOK_FILE.exists()
+
+
+def test_a_part_longer_than_the_landing_page_shows_has_a_page_with_every_post(tmp_path: Path) -> None:
+    notes = {
+        f"2020-01-{day:02d}-note.md": f"# Note {day}\n\nWombats dig burrows, day {day}.\n"
+        for day in range(1, 17)
+    }
+    built = build_book(tmp_path, write_posts(tmp_path / "posts", notes), None)
+    assert built.warnings == "" and built.status == 0
+    landing = BeautifulSoup((built.html / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert len(landing.select(".sd-card")) == PART_CARDS
+    nav = landing.select_one("nav.bd-docs-nav")
+    assert nav is not None and len(nav.select("a[href^='generated/posts/']")) == 16  # the sidebar keeps all
+    more = landing.select_one(".part-more a")
+    assert more is not None and more.get_text(" ", strip=True) == "All 16 posts of Part I: 2020"
+    part = built.html / str(more["href"])
+    article = BeautifulSoup(part.read_text(encoding="utf-8"), "html.parser").select_one("article")
+    assert article is not None
+    links = [str(a["href"]) for a in article.select("li a.reference.internal")]
+    assert len(links) == 16 and all((part.parent / href).exists() for href in links)
 
 
 def test_online_book_links_the_pdf_and_epub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

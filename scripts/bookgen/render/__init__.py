@@ -1,7 +1,7 @@
 """Render: the resolved book to MyST pages, each kind of page rendered in one place.
 
 ``myst`` is the one writer of MyST syntax (escaping included); ``post_page`` renders a
-post, ``book_pages`` the landing, tags and archive pages and the book's metadata,
+post, ``book_pages`` the landing, part, tags and archive pages and the book's metadata,
 ``glossary_page`` and ``resource_pages`` the reference pages. Nothing here knows Sphinx.
 """
 
@@ -12,7 +12,13 @@ from collections.abc import Mapping
 from ..labels import ARCHIVE_DOC, BOOK_METADATA, GLOSSARY_DOC, LANDING, RESOURCES_DIR, TAGS_DOC, post_docname
 from ..model import Book
 from ..resolve.index import BookIndex, BookUses
-from .book_pages import render_archive_page, render_book_metadata, render_landing, render_tags_page
+from .book_pages import (
+    render_archive_page,
+    render_book_metadata,
+    render_landing,
+    render_part_pages,
+    render_tags_page,
+)
 from .glossary_page import render_glossary_page
 from .resource_pages import render_resource_pages
 
@@ -33,6 +39,7 @@ def render_book(
         BOOK_METADATA: render_book_metadata(book, docs_prefix, index.glossary),
         f"{TAGS_DOC}.md": render_tags_page(book),
         f"{ARCHIVE_DOC}.md": render_archive_page(book),
+        **render_part_pages(book),
     }
     if index.glossary is not None:
         files[f"{GLOSSARY_DOC}.md"] = render_glossary_page(index.glossary, uses.mentions, book)

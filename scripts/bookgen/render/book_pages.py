@@ -1,4 +1,4 @@
-"""The book's own pages: landing, tags and archive, and the metadata the extensions read."""
+"""The book's own pages: landing, parts, tags and archive, and the metadata the extensions read."""
 
 from __future__ import annotations
 
@@ -6,14 +6,21 @@ import json
 from collections.abc import Mapping, Sequence
 
 from ..chars import shown_name
-from ..labels import GLOSSARY_DOC, post_docname
+from ..labels import GLOSSARY_DOC, part_docname, post_docname
 from ..model import Book, Part, Post
 from ..resolve.glossary import Glossary
 from ..words import reading_minutes, summary_sentence
-from .myst import directive, escape_argument, escape_text, generated_note, role_text
+from .myst import directive, escape_argument, escape_text, front_matter, generated_note, role_text
 from .post_page import format_date
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+# The landing page previews each part with its first few posts as cards and links to
+# the part's own page for the rest. A card is about 1 KB of HTML: a card per post made
+# the landing page of 1,872 notes 1.7 MB. Each part shows at most PART_CARDS, and the
+# page about LANDING_CARDS in all: fewer per part when there are many parts, one at least.
+PART_CARDS = 6
+LANDING_CARDS = 240
 
 
 def part_label(index: int, part: Part) -> str:
@@ -45,15 +52,72 @@ def render_landing(book: Book, docs_prefix: str, reference: Sequence[str] = ()) 
     if reference:
         entries = "\n".join(f"{docs_prefix}/{docname}" for docname in reference)
         sections.append(directive("toctree", options={"caption": "Reference", "hidden": ""}, body=entries))
+    shown_cards = cards_per_part(len(book.parts))
     for index, part in enumerate(book.parts):
         sections.append("## " + escape_text(part_label(index, part), line_start=True))
         if part.intro:
             sections.append(part.intro)
         cards = "\n\n".join(
-            _card(post, docs_prefix, shown.get(post.source, post.title)) for post in part.posts
+            _card(post, docs_prefix, shown.get(post.source, post.title)) for post in part.posts[:shown_cards]
         )
         sections.append(directive("grid", "1 1 2 2", {"gutter": "3"}, cards))
+        if len(part.posts) > shown_cards:
+            sections.append(_more_link(index, part, docs_prefix))
     return "\n\n".join(sections) + "\n"
+
+
+def cards_per_part(parts: int) -> int:
+    """Cards each part shows on the landing page: the same for every part, so the page's
+    size is bounded by the number of parts, not of posts; an even number where it can
+    be, as the grid has two columns."""
+    cards = max(1, min(PART_CARDS, LANDING_CARDS // max(parts, 1)))
+    return cards - cards % 2 if cards > 1 else cards
+
+
+def _more_link(index: int, part: Part, docs_prefix: str) -> str:
+    """Under a part's cards: the way to the part's own page, which lists every post."""
+    text = f"All {len(part.posts)} posts of {part_label(index, part)}"
+    link = f"{{doc}}`{role_text(text)} <{docs_prefix}/{part_docname(index + 1)}>`"
+    return directive("container", "part-more", body=link + " →")
+
+
+def render_part_pages(book: Book) -> dict[str, str]:
+    """The own page of each part with more posts than the landing page shows, by file
+    name: every post of the part in book order, one line each (title, date, reading
+    time), so even a part of thousands of posts stays a page of a few hundred KB.
+
+    The parts' posts stay in the landing page's toctrees (sidebar, PDF, EPUB order);
+    these pages are in none, marked ``orphan``, reached from the landing page.
+    """
+    shown = distinct_titles(book.posts)
+    shown_cards = cards_per_part(len(book.parts))
+    return {
+        f"{part_docname(index + 1)}.md": _part_page(index, part, shown)
+        for index, part in enumerate(book.parts)
+        if len(part.posts) > shown_cards
+    }
+
+
+def _part_page(index: int, part: Part, shown: Mapping[str, str]) -> str:
+    sections = [
+        front_matter({"orphan": True}).rstrip("\n"),
+        generated_note("the book file and the posts"),
+        "# " + escape_text(part_label(index, part), line_start=True),
+    ]
+    if part.intro:
+        sections.append(part.intro)  # curated, trusted MyST
+    sections.append(f"{len(part.posts)} posts, in the order of the book.")
+    sections.append("\n".join(f"- {_part_line(post, shown)}" for post in part.posts))
+    return "\n\n".join(sections) + "\n"
+
+
+def _part_line(post: Post, shown: Mapping[str, str]) -> str:
+    """A post on its part's page: title, date (if it has one) and reading time."""
+    pieces = [_post_link(post, "../", shown.get(post.source, post.title))]
+    if post.date is not None:
+        pieces.append(escape_text(format_date(post)))
+    pieces.append(f"{reading_minutes(post)} min read")
+    return " · ".join(pieces)
 
 
 def distinct_titles(posts: Sequence[Post]) -> dict[str, str]:
@@ -143,6 +207,7 @@ def render_archive_page(book: Book) -> str:
     return "\n\n".join(sections) + "\n"
 
 
-def _post_link(post: Post) -> str:
-    """A link to a post from a page in the generated folder."""
-    return f"{{doc}}`{role_text(post.title)} <{post_docname(post.slug)}>`"
+def _post_link(post: Post, up: str = "", title: str | None = None) -> str:
+    """A link to a post from a page in the generated folder (``up`` = ``"../"``: in a
+    folder of it)."""
+    return f"{{doc}}`{role_text(title or post.title)} <{up}{post_docname(post.slug)}>`"
