@@ -140,11 +140,36 @@ _QUOTES_AND_BRACKETS = ")\"'\u201d\u2019\u2026"
 
 @dataclass(frozen=True)
 class LineKinds:
-    """What each line of the export is before headings are decided."""
+    """What each line of the export is before headings are decided, and where each line's
+    neighbours with words are (found once, so weighing every line stays linear)."""
 
     texts: Sequence[str]  # stripped text of every line
     kinds: Sequence[str]  # "blank", "text", "bullet", "code", "rule" per line
     title: int  # the index of the title line, the first with words
+    next_line: Sequence[int]  # per line, the next line with words (-1: none)
+    previous_line: Sequence[int]  # per line, the line with words before it, below the title (-1: none)
+    sign_off_from: int  # from this line on, only sign-off lines (a name, "Cheers") or none
+
+    @classmethod
+    def of(cls, texts: Sequence[str], kinds: Sequence[str]) -> LineKinds:
+        title = next((i for i, kind in enumerate(kinds) if kind != "blank"), len(kinds))
+        next_line = [-1] * len(kinds)
+        sign_off_from, following = len(kinds), -1
+        ending = True  # every line with words from here on signs off
+        for index in range(len(kinds) - 1, -1, -1):
+            next_line[index] = following
+            if kinds[index] != "blank":
+                following = index
+                ending = ending and kinds[index] == "text" and _signs_off(texts[index])
+            if ending:
+                sign_off_from = index
+        previous_line = [-1] * len(kinds)
+        before = -1
+        for index in range(title + 1, len(kinds)):
+            previous_line[index] = before
+            if kinds[index] != "blank":
+                before = index
+        return cls(texts, kinds, title, next_line, previous_line, sign_off_from)
 
 
 @dataclass(frozen=True)
@@ -235,10 +260,9 @@ def _own_features(text: str) -> dict[str, float]:
 
 
 def _next_features(lines: LineKinds, index: int) -> dict[str, float]:
-    following = [i for i in range(index + 1, len(lines.kinds)) if lines.kinds[i] != "blank"]
-    if all(lines.kinds[i] == "text" and _signs_off(lines.texts[i]) for i in following):
+    after = lines.next_line[index]
+    if after < 0 or after >= lines.sign_off_from:
         return {"next=end": 1.0}  # nothing follows, or only a name: a sign-off
-    after = following[0]
     features = {f"next={lines.kinds[after]}": 1.0}
     if lines.kinds[after] == "text":
         text = lines.texts[after]
@@ -251,8 +275,8 @@ def _next_features(lines: LineKinds, index: int) -> dict[str, float]:
 
 
 def _previous_features(lines: LineKinds, index: int) -> dict[str, float]:
-    before = next((i for i in range(index - 1, lines.title, -1) if lines.kinds[i] != "blank"), None)
-    if before is None:
+    before = lines.previous_line[index]
+    if before < 0:
         return {"previous=title": 1.0}
     features = {f"previous={lines.kinds[before]}": 1.0}
     if lines.kinds[before] == "text":

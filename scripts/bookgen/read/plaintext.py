@@ -89,8 +89,7 @@ def line_kinds(raw_lines: Sequence[str]) -> LineKinds:
             kind = "text"
         texts.append(text)
         kinds.append(kind)
-    title = next((i for i, kind in enumerate(kinds) if kind != "blank"), len(kinds))
-    return LineKinds(texts, kinds, title)
+    return LineKinds.of(texts, kinds)
 
 
 def heading_lines(kinds: LineKinds, model: HeadingModel = FITTED) -> set[int]:
