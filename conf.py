@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bookgen.labels import GENERATED_DIR, LANDING, MANIFEST  # noqa: E402  (after the path is set)
+from bookgen.labels import GENERATED_DIR, LANDING, MANIFEST, MYST_EXTENSIONS  # noqa: E402  (after the path is set)
 
 # Title and author line are set from the converter's book metadata by bookgen.sphinx.book.
 project = "Blog book"
@@ -58,7 +58,7 @@ source_suffix = {".md": "markdown"}
 
 # MyST: plain CommonMark plus what the generated pages use. Post text is escaped by the
 # converter, so no extension can be triggered from a post.
-myst_enable_extensions: list[str] = []
+myst_enable_extensions = list(MYST_EXTENSIONS)
 myst_heading_anchors = 3
 suppress_warnings: list[str] = []
 # Show quotes as the authors typed them; curly quotes in the posts stay curly.

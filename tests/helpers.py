@@ -182,14 +182,16 @@ def write_posts(folder: Path, posts: dict[str, str]) -> Path:
 
 
 def page_words(html_file: Path) -> set[str]:
-    """Words a reader sees in the page body, plus the addresses its links go to."""
+    """Words a reader sees in the page body (images by their alt text), plus the
+    addresses its links go to."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
     article = soup.select_one("article.bd-article")
     assert article is not None, html_file
     hrefs = " ".join(str(a.get("href", "")) for a in article.find_all("a"))
-    return words(article.get_text(" ")) | words(hrefs)
+    alts = " ".join(str(img.get("alt", "")) for img in article.find_all("img"))
+    return words(article.get_text(" ")) | words(hrefs) | words(alts)
 
 
 def _post_text(data: bytes, name: str) -> tuple[list[str], str]:
@@ -449,7 +451,9 @@ def _myst() -> Any:
     from myst_parser.config.main import MdParserConfig
     from myst_parser.parsers.mdit import create_md_parser
 
-    return create_md_parser(MdParserConfig(), RendererHTML)
+    from bookgen.labels import MYST_EXTENSIONS
+
+    return create_md_parser(MdParserConfig(enable_extensions=set(MYST_EXTENSIONS)), RendererHTML)
 
 
 def structure(source: str) -> Structure:

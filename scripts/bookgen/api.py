@@ -13,6 +13,7 @@ Writing is the caller's: ``write.tree.sync_tree`` is the one writer, as the CLI 
 from __future__ import annotations
 
 import functools
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -23,7 +24,7 @@ from .jobs import Job, JobCache, converter_digest, job_key
 from .labels import GENERATED_DIR
 from .model import Book, Post, Report, ReportKind
 from .read.decode import BinaryFileError, check_not_binary
-from .read.files import read_post_files
+from .read.files import PostFiles, list_static_files, read_post_files
 from .read.post import preformatted_post, read_post
 from .render import render_book
 from .render.post_page import render_post_page
@@ -31,6 +32,7 @@ from .resolve.catalog import Catalog, ResourceFileError, parse_resources
 from .resolve.citations import Citation, Request, citation_requests
 from .resolve.curator import resource_reports
 from .resolve.glossary import Glossary, GlossaryFileError, parse_glossary
+from .resolve.images import STATIC_ROOT, ImageFiles, resolve_images
 from .resolve.index import BookIndex, BookUses, book_uses, build_index, resolve_post
 from .resolve.terms import Mention
 from .words import post_texts
@@ -53,7 +55,9 @@ class Sources:
     resources: CuratedFile | None = None
     skipped: Sequence[str] = ()  # one line per folder entry that is not a post
     title: str = "Book"  # the book's title when no book file gives one
-    assets: Sequence[tuple[str, str]] = ()  # (file, the post it belongs to), e.g. a bundle's images
+    assets: Sequence[tuple[str, str]] = ()  # (file, the post it belongs to or ""), e.g. images
+    static: Sequence[str] = ()  # files of the site's static folder (root-relative images)
+    static_dir: str = ""  # that folder, as copies name it
 
     @classmethod
     def from_folder(
@@ -63,9 +67,12 @@ class Sources:
         book: Path | None = None,
         glossary: Path | None = None,
         resources: Path | None = None,
+        static: Path | None = None,
     ) -> Sources:
-        """A posts folder and the curated files; raises ``OSError`` if one cannot be read."""
+        """A posts folder, the curated files and the static folder (for ``/images/x.png``);
+        raises ``OSError`` if one cannot be read."""
         found = read_post_files(posts)
+        statics = list_static_files(static) if static is not None else PostFiles()
 
         def curated(path: Path | None) -> CuratedFile | None:
             return CuratedFile(str(path), path.read_bytes()) if path is not None else None
@@ -76,10 +83,19 @@ class Sources:
             curated(book),
             curated(glossary),
             curated(resources),
-            found.skipped,
+            [*found.skipped, *(f"static folder: {line}" for line in statics.skipped)],
             folder_title(posts),
             found.assets,
+            [name for name, _ in statics.assets],
+            static.as_posix() if static is not None else "",
         )
+
+    def image_files(self) -> ImageFiles:
+        return ImageFiles(frozenset(name for name, _ in self.assets), frozenset(self.static))
+
+    def file_path(self, root: str, path: str) -> str:
+        """The path on disk of a file ``ImageFiles.find`` found."""
+        return posixpath.join(self.static_dir if root == STATIC_ROOT else self.source_dir, path)
 
     def curated_files(self) -> list[CuratedFile]:
         return [file for file in (self.book, self.glossary, self.resources) if file is not None]
@@ -107,6 +123,7 @@ class PostPage:
     citations: tuple[Citation, ...]
     mentions: tuple[Mention, ...]
     reports: tuple[Report, ...] = ()
+    copies: tuple[tuple[str, str, str], ...] = ()  # (output path, root, path) of each image shown
 
 
 @dataclass(frozen=True)
@@ -120,7 +137,7 @@ class BookBuild:
     book: Book  # the posts as read, in book order, each with its slug
     index: BookIndex
     uses: BookUses
-    assets: dict[str, bytes] = field(default_factory=dict)  # files copied as they are
+    copies: dict[str, str] = field(default_factory=dict)  # output path -> file on disk to copy there
     reused: dict[str, int] = field(default_factory=dict)  # per-post results from the cache, by job
 
     @property
@@ -157,8 +174,12 @@ def build_book(
     requests = {r.post.source: r.requests for r in read}
     index = build_index(glossary, catalog, (requests[post.source] for post in book.posts))
     keys = {name: key for (name, _), key in zip(readable, read_keys, strict=True)}
-    page_keys = [job_key(keys[p.source], p.slug, index.signature, sources.source_dir) for p in book.posts]
-    page_job = Job("page", functools.partial(_page_job, index, sources.source_dir), PostPage)
+    files = sources.image_files()
+    page_keys = [
+        job_key(keys[p.source], p.slug, index.signature, sources.source_dir, files.signature)
+        for p in book.posts
+    ]
+    page_job = Job("page", functools.partial(_page_job, index, sources.source_dir, files), PostPage)
     post_pages = jobs.run(page_job, book.posts, page_keys)
     jobs.save()
 
@@ -179,7 +200,8 @@ def build_book(
         post.source: [*post.reports, *page.reports] for post, page in zip(book.posts, post_pages, strict=True)
     }
     skipped_lines = [*sources.skipped, *skipped]
-    return BookBuild(pages, reports, post_reports, skipped_lines, book, index, uses, reused=jobs.hits)
+    copies = {out: sources.file_path(root, path) for page in post_pages for out, root, path in page.copies}
+    return BookBuild(pages, reports, post_reports, skipped_lines, book, index, uses, copies, jobs.hits)
 
 
 def _left_out(post: Post, drafts: bool) -> str:
@@ -239,14 +261,16 @@ def _read_job(file: tuple[str, bytes]) -> ReadPost:
         return ReadPost(post, ())
 
 
-def _page_job(index: BookIndex, source_dir: str, post: Post) -> PostPage:
+def _page_job(index: BookIndex, source_dir: str, files: ImageFiles, post: Post) -> PostPage:
     """Resolve and render one post; if that fails, its text is published unresolved, as
     preformatted text, with one report line."""
     try:
-        resolved = resolve_post(post, index)
+        images = resolve_images(post, files)
+        resolved = resolve_post(images.post, index)
         cited = {r: index.resources.entry(r) for r in resolved.post.resources} if index.resources else {}
         page = render_post_page(resolved.post, source_dir, cited)
-        return PostPage(page, resolved.citations, resolved.mentions)
+        copies = tuple((out, root, path) for out, (root, path) in sorted(images.copies.items()))
+        return PostPage(page, resolved.citations, resolved.mentions, tuple(images.reports), copies)
     except Exception as error:  # any fault of the converter on this one post
         text = "\n\n".join(post_texts(post)).encode("utf-8")
         fallback = preformatted_post(text, post.source, error)

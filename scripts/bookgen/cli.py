@@ -15,6 +15,7 @@ from .assemble.bookfile import BookFileError
 from .chars import shown_name
 from .jobs import JobCache, converter_digest, inputs_fingerprint
 from .labels import GENERATED_DIR, post_docname
+from .read.files import read_regular_file
 from .resolve.catalog import ResourceFileError
 from .resolve.curator import candidate_terms
 from .resolve.glossary import GlossaryFileError
@@ -43,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("docs") / GENERATED_DIR, help="generated pages folder"
     )
     parser.add_argument("--docs", type=Path, default=Path("docs"), help="Sphinx source folder holding --out")
+    parser.add_argument(
+        "--static",
+        type=Path,
+        help="the site's static folder, where images named from its root (/images/x.png) are",
+    )
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if pages are stale")
     parser.add_argument("--strict", action="store_true", help="exit 1 if any post needed a repair")
     parser.add_argument("--drafts", action="store_true", help="keep posts marked as drafts in the book")
@@ -89,9 +95,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.posts.is_dir():
         print(f"convert: {args.posts}: no such folder of posts", file=sys.stderr)
         return EXIT_ERROR
+    if args.static is not None and not args.static.is_dir():
+        print(f"convert: {args.static}: no such static folder", file=sys.stderr)
+        return EXIT_ERROR
     try:
         sources = Sources.from_folder(
-            args.posts, book=args.book, glossary=args.glossary, resources=args.resources
+            args.posts, book=args.book, glossary=args.glossary, resources=args.resources, static=args.static
         )
     except OSError as error:
         where = error.filename or args.posts
@@ -102,7 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache = JobCache(None if args.check else args.cache, converter_digest())
     settings = [f"{key}={value}" for key, value in sorted(vars(args).items()) if key != "cache"]
     curated = [(f"curated:{file.name}", file.data) for file in sources.curated_files()]
-    fingerprint = inputs_fingerprint(cache.code, [*settings, *sources.skipped], [*sources.posts, *curated])
+    files = [*sources.skipped, *file_stamps(sources)]
+    fingerprint = inputs_fingerprint(cache.code, [*settings, *files], [*sources.posts, *curated])
     last = cache.last_run(fingerprint)
     if last is not None and tree_matches_manifest(args.out):
         status, lines = last
@@ -120,7 +130,8 @@ def convert(args: argparse.Namespace, sources: Sources, console: Console) -> int
     try:
         cache = None if args.check else args.cache
         build = build_book(sources, cache=cache, docs_prefix=docs_prefix(args), drafts=args.drafts)
-        result = sync_tree(args.out, {**build.pages, **build.assets}, check=args.check)
+        copies = {name: read_regular_file(path) for name, path in build.copies.items()}
+        result = sync_tree(args.out, {**build.pages, **copies}, check=args.check)
     except (*CURATED_ERRORS, OutputError, OSError) as error:
         console.err(f"convert: {error}")
         return EXIT_ERROR
@@ -133,6 +144,22 @@ def convert(args: argparse.Namespace, sources: Sources, console: Console) -> int
         console.err(f"convert: --strict: {problems} report(s)")
         return EXIT_STALE
     return EXIT_OK
+
+
+def file_stamps(sources: Sources) -> list[str]:
+    """Each file an image may copy, with its size and time: a changed image is a change."""
+    stamps = []
+    for root, names in (
+        (sources.source_dir, (name for name, _ in sources.assets)),
+        (sources.static_dir, sources.static),
+    ):
+        for name in names:
+            try:
+                info = (Path(root) / name).lstat()
+            except OSError:
+                continue
+            stamps.append(f"file {root}/{name} {info.st_size} {info.st_mtime_ns}")
+    return stamps
 
 
 def docs_prefix(args: argparse.Namespace) -> str:

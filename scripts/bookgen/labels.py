@@ -18,10 +18,13 @@ LANDING = "landing.md"  # included by the hand-written index page, never a page 
 BOOK_METADATA = "book.json"  # title, author, posts and glossary, for the extensions
 MANIFEST = ".manifest.json"  # what the converter owns in its folder
 GLOSSARY_DOC = "glossary"
+# MyST syntax extensions the generated pages use (render.myst writes definition lists).
+MYST_EXTENSIONS = ("deflist",)
 RESOURCES_DIR = "resources"
 TAGS_DOC = "tags"
 ARCHIVE_DOC = "archive"
 PARTS_DIR = "parts"
+IMAGES_DIR = "images"  # the posts' local images, copied
 
 
 def post_docname(slug: str) -> str:

@@ -83,17 +83,60 @@ class ResourceRef:
     anchor: bool = False
 
 
-Inline = Text | Code | LineBreak | Emphasis | Strong | Strikethrough | Link | TermRef | NamedRef | ResourceRef
+@dataclass(frozen=True)
+class Image:
+    """An image as the post shows it. ``src`` is an absolute web address (checked safe) or
+    a path relative to the post or the site's root (``/images/x.png``), which resolve
+    maps to a file copied into the book; ``alt`` and ``title`` are words of the post."""
+
+    src: str
+    alt: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Math:
+    """Inline TeX math, checked against the math allowlist when read."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class FootnoteRef:
+    """A reference to the post's footnote ``label`` (the post's own label, any text)."""
+
+    label: str
+
+
+Inline = (
+    Text
+    | Code
+    | LineBreak
+    | Emphasis
+    | Strong
+    | Strikethrough
+    | Link
+    | TermRef
+    | NamedRef
+    | ResourceRef
+    | Image
+    | Math
+    | FootnoteRef
+)
 
 
 def plain_text(nodes: Iterable[Inline]) -> str:
     """The words of inline nodes as a reader sees them, markup aside."""
     parts: list[str] = []
     for node in nodes:
-        if isinstance(node, Text | Code | TermRef | NamedRef):
+        if isinstance(node, Text | Code | TermRef | NamedRef | Math):
             parts.append(node.text)
         elif isinstance(node, LineBreak):
             parts.append(" ")
+        elif isinstance(node, Image):
+            parts.append(" ".join(part for part in (node.alt, node.title) if part))
+        elif isinstance(node, FootnoteRef):
+            continue
         else:
             parts.append(plain_text(node.children))
     return "".join(parts)
@@ -101,7 +144,7 @@ def plain_text(nodes: Iterable[Inline]) -> str:
 
 def text_width(node: Inline) -> int:
     """``len(plain_text((node,)))``, without building the text for leaf nodes."""
-    if isinstance(node, Text | Code | TermRef | NamedRef):
+    if isinstance(node, Text | Code | TermRef | NamedRef | Math):
         return len(node.text)
     return len(plain_text((node,)))
 
@@ -141,6 +184,7 @@ class ListBlock:
     items: tuple[tuple[Block, ...], ...]
     ordered: bool = False
     start: int = 1
+    checked: tuple[bool | None, ...] = ()  # a task list's boxes, per item (None: no box)
 
 
 @dataclass(frozen=True)
@@ -164,6 +208,46 @@ class ThematicBreak:
 class Table:
     header: tuple[tuple[Inline, ...], ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    align: tuple[str, ...] = ()  # per column: "left", "center", "right" or ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image shown on its own, with a caption (``<figure>``, Hugo's ``figure``, an
+    image alone in its paragraph with a title)."""
+
+    image: Image
+    caption: tuple[Inline, ...] = ()
+
+
+@dataclass(frozen=True)
+class MathBlock:
+    """Display TeX math, checked against the math allowlist when read."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """The text of the post's footnote ``label``; the page gathers them at its end."""
+
+    label: str
+    children: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class DefinitionList:
+    """Terms and their definitions: each item is (term, definitions, each some blocks)."""
+
+    items: tuple[tuple[tuple[Inline, ...], tuple[tuple[Block, ...], ...]], ...]
+
+
+@dataclass(frozen=True)
+class Details:
+    """A ``<details>`` element: a summary line that opens to show the children."""
+
+    summary: tuple[Inline, ...]
+    children: tuple[Block, ...]
 
 
 @dataclass(frozen=True)
@@ -171,7 +255,21 @@ class EmptySection:
     """Marks a section the author left empty, so the reader sees it was empty."""
 
 
-Block = Paragraph | Heading | ListBlock | CodeBlock | Quote | ThematicBreak | Table | EmptySection
+Block = (
+    Paragraph
+    | Heading
+    | ListBlock
+    | CodeBlock
+    | Quote
+    | ThematicBreak
+    | Table
+    | Figure
+    | MathBlock
+    | Footnote
+    | DefinitionList
+    | Details
+    | EmptySection
+)
 
 # --- reports ----------------------------------------------------------------------
 
@@ -195,6 +293,9 @@ class ReportKind(enum.Enum):
     INTERNAL = "internal-error"
     CODE = "code"
     LEFT_OUT = "left-out"
+    IMAGE = "image"
+    MATH = "math"
+    HTML = "html"
 
 
 @dataclass(frozen=True)
@@ -270,7 +371,8 @@ def map_running_text(
     """``block`` with ``inlines`` applied to its running text and ``blocks`` to nested blocks.
 
     Running text is what transforms such as term linking may touch: paragraphs, list
-    items, quotes and table cells; headings and code are returned unchanged.
+    items, quotes, table cells, captions, footnotes, definitions and details; headings,
+    terms, summaries, code and math are returned unchanged.
     """
     if isinstance(block, Paragraph):
         return Paragraph(inlines(block.children))
@@ -282,5 +384,16 @@ def map_running_text(
         return Table(
             tuple(inlines(cell) for cell in block.header),
             tuple(tuple(inlines(cell) for cell in row) for row in block.rows),
+            block.align,
         )
+    if isinstance(block, Figure):
+        return Figure(block.image, inlines(block.caption))
+    if isinstance(block, Footnote):
+        return Footnote(block.label, blocks(block.children))
+    if isinstance(block, DefinitionList):
+        return DefinitionList(
+            tuple((term, tuple(blocks(d) for d in definitions)) for term, definitions in block.items)
+        )
+    if isinstance(block, Details):
+        return Details(block.summary, blocks(block.children))
     return block

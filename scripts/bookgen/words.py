@@ -6,7 +6,22 @@ import itertools
 import math
 from collections.abc import Iterable, Iterator
 
-from .model import Block, CodeBlock, Heading, ListBlock, Paragraph, Post, Quote, Table, plain_text
+from .model import (
+    Block,
+    CodeBlock,
+    DefinitionList,
+    Details,
+    Figure,
+    Footnote,
+    Heading,
+    ListBlock,
+    MathBlock,
+    Paragraph,
+    Post,
+    Quote,
+    Table,
+    plain_text,
+)
 
 WORDS_PER_MINUTE = 220
 
@@ -16,16 +31,32 @@ def block_texts(blocks: Iterable[Block]) -> Iterator[str]:
     for block in blocks:
         if isinstance(block, Paragraph | Heading):
             yield plain_text(block.children)
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from block_texts(item)
-        elif isinstance(block, Quote):
-            yield from block_texts(block.children)
-        elif isinstance(block, CodeBlock):
+        elif isinstance(block, CodeBlock | MathBlock):
             yield block.text
+        elif isinstance(block, Figure):
+            yield plain_text((block.image, *block.caption))
         elif isinstance(block, Table):
             for cells in (block.header, *block.rows):
                 yield from (plain_text(cell) for cell in cells)
+        else:
+            yield from _container_texts(block)
+
+
+def _container_texts(block: Block) -> Iterator[str]:
+    """The texts of blocks that hold blocks: lists, quotes, footnotes, definitions, details."""
+    if isinstance(block, ListBlock):
+        for item in block.items:
+            yield from block_texts(item)
+    elif isinstance(block, Quote | Footnote):
+        yield from block_texts(block.children)
+    elif isinstance(block, DefinitionList):
+        for term, definitions in block.items:
+            yield plain_text(term)
+            for definition in definitions:
+                yield from block_texts(definition)
+    elif isinstance(block, Details):
+        yield plain_text(block.summary)
+        yield from block_texts(block.children)
 
 
 def post_texts(post: Post) -> Iterator[str]:

@@ -33,7 +33,7 @@ def test_binary_file_gets_one_line_and_strict_fails(
     out = tmp_path / "gen"
     assert convert(["--posts", str(HOSTILE / "posts"), "--out", str(out), "-q"]) == 0
     printed = capsys.readouterr().out.splitlines()
-    assert [line.strip() for line in printed if "binary.png" in line] == [EXPECTED["binary.png"]["error"]]
+    assert [line.strip() for line in printed if "binary.dat" in line] == [EXPECTED["binary.dat"]["error"]]
     assert convert(["--posts", str(HOSTILE / "posts"), "--out", str(out), "-q", "--strict"]) == 1
 
 

@@ -13,6 +13,7 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
 from bookgen.chars import one_line, shown_name
+from bookgen.labels import MYST_EXTENSIONS
 from bookgen.model import Code, Heading, Link, ListBlock, Paragraph, Text
 from bookgen.render.myst import (
     code_span,
@@ -26,7 +27,7 @@ from bookgen.render.myst import (
 )
 from tests.helpers import structure
 
-MYST = create_md_parser(MdParserConfig(), RendererHTML)
+MYST = create_md_parser(MdParserConfig(enable_extensions=set(MYST_EXTENSIONS)), RendererHTML)
 
 
 def rendered_text(source: str) -> str:

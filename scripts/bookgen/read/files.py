@@ -6,7 +6,7 @@ import errno
 import os
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 
 def display_name(name: str) -> str:
@@ -18,6 +18,10 @@ def display_name(name: str) -> str:
 # every other file in the folder, and below it, is one of the post's assets.
 BUNDLE_INDEXES = ("index.md", "index.markdown", "index.mdown", "index.mkd", "index.txt")
 MAX_DEPTH = 32  # folders nested deeper are reported, not read
+# Files a post may show as images: outside a bundle they are assets of no one post, not posts.
+IMAGE_SUFFIXES = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp", ".ico", ".tif", ".tiff"}
+)
 
 
 @dataclass
@@ -25,7 +29,7 @@ class PostFiles:
     """What a posts folder holds: posts, their assets, and what was skipped."""
 
     posts: list[tuple[str, bytes]] = field(default_factory=list)  # (path in the folder, bytes)
-    assets: list[tuple[str, str]] = field(default_factory=list)  # (asset's path, its post's path)
+    assets: list[tuple[str, str]] = field(default_factory=list)  # (asset's path, its post's path or "")
     skipped: list[str] = field(default_factory=list)  # one line per entry that is no post
 
 
@@ -64,8 +68,19 @@ def _read_folder(directory: str, prefix: str, found: PostFiles, depth: int) -> N
                 found.skipped.append(f"{prefix}{shown}: folder nested over {MAX_DEPTH} deep; skipped")
             else:
                 _read_folder(path, f"{prefix}{shown}/", found, depth + 1)
+        elif PurePosixPath(shown).suffix.lower() in IMAGE_SUFFIXES:
+            _list_assets((shown, prefix, path), "", found, depth)
         else:
             _read_post((shown, prefix, path), found)
+
+
+def list_static_files(folder: Path) -> PostFiles:
+    """Every regular file of a site's static folder (``/images/x.png`` in a post is
+    ``images/x.png`` there), as assets of no one post; read as safely as posts."""
+    found = PostFiles()
+    for entry in _visible_entries(str(folder), "", found):
+        _list_assets(entry, "", found, 0)
+    return found
 
 
 def _visible_entries(directory: str, prefix: str, found: PostFiles) -> list[tuple[str, str, str]]:
@@ -132,6 +147,15 @@ def _describe(path: str) -> str:
 
 class _NotAPost(Exception):
     """The entry is no regular file of the folder; the message says what it is."""
+
+
+def read_regular_file(path: str) -> bytes:
+    """A listed file's bytes (an image to copy), as safely as a post's: ``OSError`` if it
+    is no longer a regular file."""
+    try:
+        return _read_regular_file(path)
+    except _NotAPost as why:
+        raise OSError(f"{display_name(path)}: {why}") from None
 
 
 def _read_regular_file(path: str) -> bytes:

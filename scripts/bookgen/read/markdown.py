@@ -20,13 +20,20 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from ..model import (
     Block,
     Code,
     CodeBlock,
+    DefinitionList,
     Emphasis,
+    Figure,
+    Footnote,
+    FootnoteRef,
     Heading,
+    Image,
     Inline,
     LineBreak,
     Link,
@@ -41,6 +48,7 @@ from ..model import (
     Table,
     Text,
     ThematicBreak,
+    plain_text,
 )
 from .highlight import highlight_problem
 
@@ -80,10 +88,18 @@ def _scans(state: StateInline) -> _SourceScans:
 
 
 def _malformed_link(state: StateInline, silent: bool) -> bool:
-    """``[label](target)`` that the real link rule refused: a target with spaces."""
-    if state.src[state.pos] != "[":
-        return False
-    label_end = parseLinkLabel(state, state.pos, True)
+    """``[label](target)`` that the real link rule refused: a target with spaces, or a
+    scheme markdown-it refuses (``javascript:``)."""
+    return state.src[state.pos] == "[" and _malformed(state, silent, image=False)
+
+
+def _malformed_image(state: StateInline, silent: bool) -> bool:
+    """``![label](target)`` that the real image rule refused, as ``_malformed_link``."""
+    return state.src.startswith("![", state.pos) and _malformed(state, silent, image=True)
+
+
+def _malformed(state: StateInline, silent: bool, image: bool) -> bool:
+    label_end = parseLinkLabel(state, state.pos + image, True)
     if label_end < 0:
         return False
     open_paren = label_end + 1
@@ -98,8 +114,9 @@ def _malformed_link(state: StateInline, silent: bool) -> bool:
     if not silent:
         token = state.push("malformed_link", "", 0)
         token.meta = {
-            "label": state.src[state.pos + 1 : label_end],
+            "label": state.src[state.pos + 1 + image : label_end],
             "target": state.src[open_paren + 1 : close_paren],
+            "image": image,
         }
     state.pos = close_paren + 1
     return True
@@ -273,6 +290,8 @@ def _highlight_block(state: StateBlock, start: int, end: int, silent: bool) -> b
 
 def _build_markdown() -> MarkdownIt:
     md = _LinksAsTyped("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"])
+    md.use(footnote_plugin).use(deflist_plugin)
+    md.inline.ruler.after("image", "malformed_image", _malformed_image)
     _strict_linkify(md)
     md.block.ruler.before("table", "flatten_deep", _flatten_deep)
     md.block.ruler.before("fence", "highlight_tag", _highlight_block, {"alt": ["paragraph"]})
@@ -304,6 +323,22 @@ def _scheme(url: str) -> str:
         return urlsplit(url.strip()).scheme.lower()
     except ValueError:
         return ""
+
+
+def image_source(src: str) -> str | None:
+    """The image address if the book may show it: an absolute web address, or a path
+    (relative to the post, or to the site's root) that resolve looks up among the
+    blog's files; ``None`` for other schemes (``data:``, ``file:``, ``javascript:``)."""
+    src = src.strip()
+    try:
+        parts = urlsplit(src)
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return src
+    if not parts.scheme and not parts.netloc and parts.path and not src.startswith("//"):
+        return src
+    return None
 
 
 def safe_url(url: str) -> str | None:
@@ -351,7 +386,29 @@ class TreeReader:
     def _block_paragraph(self, node: SyntaxTreeNode) -> Sequence[Block]:
         if node.meta.get("flattened") and not self._flattening:  # else reported with its container
             self._report_flattened(node)
-        return [Paragraph(self.inlines(node.children[0], self._line(node)))]
+        children = self.inlines(node.children[0], self._line(node))
+        if len(children) == 1 and isinstance(children[0], Image) and children[0].title:
+            # An image alone in its paragraph, with a title: a figure captioned by it.
+            image = children[0]
+            return [Figure(Image(image.src, image.alt), (Text(image.title),))]
+        return [Paragraph(children)]
+
+    def _block_footnote_block(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        return [
+            Footnote(str(footnote.meta.get("id", 0) + 1), self._nested(footnote.children))
+            for footnote in node.children
+        ]
+
+    def _block_dl(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        if self._too_deep():
+            return self._flattened(node, [child.children for child in node.children])
+        items: list[tuple[tuple[Inline, ...], list[tuple[Block, ...]]]] = []
+        for child in node.children:
+            if child.type == "dt":
+                items.append((self.inlines(child.children[0], self._line(child)), []))
+            elif items:
+                items[-1][1].append(self._nested(child.children))
+        return [DefinitionList(tuple((term, tuple(definitions)) for term, definitions in items))]
 
     def _block_heading(self, node: SyntaxTreeNode) -> Sequence[Block]:
         line = self._line(node)
@@ -394,7 +451,11 @@ class TreeReader:
     def _block_bullet_list(self, node: SyntaxTreeNode) -> Sequence[Block]:
         if self._too_deep():
             return self._flattened(node, [item.children for item in node.children])
-        return [ListBlock(tuple(self._nested(item.children) for item in node.children))]
+        items = tuple(self._nested(item.children) for item in node.children)
+        boxes = [_task_box(item) for item in items]
+        if not any(box is not None for box in boxes):
+            return [ListBlock(items)]
+        return [ListBlock(tuple(_without_box(item) for item in items), checked=tuple(boxes))]
 
     def _block_ordered_list(self, node: SyntaxTreeNode) -> Sequence[Block]:
         if self._too_deep():
@@ -447,7 +508,12 @@ class TreeReader:
             tuple(self.inlines(cell.children[0], line) if cell.children else () for cell in row.children)
             for row in (sections["tbody"].children if "tbody" in sections else [])
         )
-        return [Table(header, rows)]
+        align = tuple(
+            _ALIGNMENTS.get(str(cell.attrs.get("style", "")), "")
+            for row in sections["thead"].children
+            for cell in row.children
+        )
+        return [Table(header, rows, align if any(align) else ())]
 
     def _block_unknown(self, node: SyntaxTreeNode) -> Sequence[Block]:
         self.reports.append(
@@ -519,10 +585,40 @@ class TreeReader:
         return self._link(self._link_text(node, line), str(node.attrs.get("href", "")), line)
 
     def _inline_image(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
-        alt = self.inlines(node, line) or (Text("image"),)
-        return self._link(alt, str(node.attrs.get("src", "")), line)
+        alt = " ".join(plain_text(self.inlines(node, line)).split())
+        title = " ".join(str(node.attrs.get("title", "")).split())
+        src = str(node.attrs.get("src", ""))
+        target = image_source(src)
+        if target is None:
+            self.reports.append(
+                Report(
+                    self.source,
+                    ReportKind.IMAGE,
+                    f"image {src!r} is neither a web address nor a file of the blog; shown as its text",
+                    line,
+                )
+            )
+            return [Text(" ".join(part for part in (alt, title) if part))]
+        return [Image(target, alt, title)]
+
+    def _inline_footnote_ref(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        return [FootnoteRef(str(node.meta.get("id", 0) + 1))]
+
+    def _inline_footnote_anchor(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        return []  # the back link from a footnote to its reference: the page makes its own
 
     def _inline_malformed_link(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        if node.meta.get("image"):
+            self.reports.append(
+                Report(
+                    self.source,
+                    ReportKind.IMAGE,
+                    f"image {node.meta['target']!r} is neither a web address nor a file of the blog; "
+                    "shown as its text",
+                    line,
+                )
+            )
+            return [Text(node.meta["label"])]
         return self._malformed_link(node.meta["label"], node.meta["target"], line)
 
     def _inline_template_tag(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
@@ -589,6 +685,28 @@ class TreeReader:
             )
         )
         return [NamedRef(label)] if same else [NamedRef(label), Text(f" ({target})")]
+
+
+_ALIGNMENTS = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
+_TASK_BOXES = {"[ ] ": False, "[x] ": True, "[X] ": True}
+
+
+def _task_box(item: tuple[Block, ...]) -> bool | None:
+    """A task list item's box ("[ ] do", "[x] done"): ticked or not; None if it has none."""
+    if not item or not isinstance(item[0], Paragraph) or not item[0].children:
+        return None
+    first = item[0].children[0]
+    return _TASK_BOXES.get(first.text[:4]) if isinstance(first, Text) else None
+
+
+def _without_box(item: tuple[Block, ...]) -> tuple[Block, ...]:
+    if _task_box(item) is None:
+        return item
+    paragraph = item[0]
+    assert isinstance(paragraph, Paragraph) and isinstance(paragraph.children[0], Text)
+    rest = paragraph.children[0].text[4:]
+    children = ((Text(rest),) if rest else ()) + paragraph.children[1:]
+    return (Paragraph(children), *item[1:])
 
 
 def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:

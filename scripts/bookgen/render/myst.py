@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import quote
 
 import yaml
@@ -20,13 +21,21 @@ from ..model import (
     Block,
     Code,
     CodeBlock,
+    DefinitionList,
+    Details,
     Emphasis,
     EmptySection,
+    Figure,
+    Footnote,
+    FootnoteRef,
     Heading,
+    Image,
     Inline,
     LineBreak,
     Link,
     ListBlock,
+    Math,
+    MathBlock,
     NamedRef,
     Paragraph,
     Quote,
@@ -132,20 +141,12 @@ def render_inlines(nodes: Iterable[Inline], line_start: bool = True) -> str:
 def _render_inline(node: Inline, line_start: bool) -> str:
     if isinstance(node, Text):
         return escape_text(node.text.lstrip() if line_start else node.text, line_start)
-    if isinstance(node, Code):
-        return code_span(node.text)
-    if isinstance(node, LineBreak):
-        return "\\\n"
     if isinstance(node, NamedRef):
         return escape_text(node.text, line_start)
-    if isinstance(node, ResourceRef):
-        # resref: the entry label is derived from the id on the Sphinx side.
-        role, label = ("resref", node.resource) if node.anchor else ("ref", entry_label(node.resource))
-        mention = f"{{{role}}}`{role_text(plain_text(node.children))} <{label}>`"
-        return mention + (f" [↗](<{link_target(node.url)}>)" if node.url else "")
-    if isinstance(node, TermRef):
-        # Glossary names and matched text hold no backticks or angle brackets.
-        return f"{{gloss}}`{one_line(node.text)} <{node.term}>`"
+    leaf = _LEAF_RENDERERS.get(type(node))
+    if leaf is not None:
+        return leaf(node)
+    assert isinstance(node, Emphasis | Strong | Strikethrough | Link), node
     inner = render_inlines(node.children, line_start=False)
     if not inner.strip():
         return inner
@@ -155,9 +156,34 @@ def _render_inline(node: Inline, line_start: bool) -> str:
         return f"**{inner}**"
     if isinstance(node, Strikethrough):
         return inner  # MyST's strikethrough is HTML-only; the words matter more than the line
-    if isinstance(node, Link):
-        return f"[{inner}](<{link_target(node.url)}>)"
-    raise TypeError(f"unknown inline node {node!r}")
+    return f"[{inner}](<{link_target(node.url)}>)"
+
+
+def _resource_ref(node: ResourceRef) -> str:
+    # resref: the entry label is derived from the id on the Sphinx side.
+    role, label = ("resref", node.resource) if node.anchor else ("ref", entry_label(node.resource))
+    mention = f"{{{role}}}`{role_text(plain_text(node.children))} <{label}>`"
+    return mention + (f" [↗](<{link_target(node.url)}>)" if node.url else "")
+
+
+def _term_ref(node: TermRef) -> str:
+    # Glossary names and matched text hold no backticks or angle brackets.
+    return f"{{gloss}}`{one_line(node.text)} <{node.term}>`"
+
+
+def _image(node: Image) -> str:
+    return f"![{escape_text(node.alt)}](<{link_target(node.src)}>)"
+
+
+_LEAF_RENDERERS: dict[type, Callable[[Any], str]] = {
+    Code: lambda node: code_span(node.text),
+    LineBreak: lambda _: "\\\n",
+    ResourceRef: _resource_ref,
+    TermRef: _term_ref,
+    Image: _image,
+    Math: lambda node: "{math}" + code_span(node.text),
+    FootnoteRef: lambda node: f"[^{footnote_label(node.label)}]",
+}
 
 
 # --- blocks -------------------------------------------------------------------------
@@ -183,11 +209,17 @@ def _heading(block: Heading, offset: int) -> str:
     return "#" * level + " " + render_inlines(block.children)
 
 
+TASK_BOXES = {True: "\u2611 ", False: "\u2610 "}  # ballot box with check, ballot box
+
+
 def _list(block: ListBlock, offset: int) -> str:
     items = []
-    for number, item in enumerate(block.items, start=block.start):
-        marker = f"{number}. " if block.ordered else "- "
+    for index, item in enumerate(block.items):
+        marker = f"{block.start + index}. " if block.ordered else "- "
         body = render_blocks(item, offset) or escape_text("")
+        box = block.checked[index] if index < len(block.checked) else None
+        if box is not None:
+            body = TASK_BOXES[box] + body  # a box glyph, the same online, on paper and in EPUB
         items.append(marker + _indent(body, " " * len(marker)).lstrip(" "))
     return "\n".join(items)
 
@@ -220,9 +252,55 @@ def _table(block: Table, _: int) -> str:
         padded = list(cells) + [()] * (width - len(cells))
         return "| " + " | ".join(render_inlines(cell) or " " for cell in padded) + " |"
 
-    lines = [row(block.header), "|" + "---|" * width]
+    align = list(block.align) + [""] * (width - len(block.align))
+    lines = [row(block.header), "|" + "".join(_ALIGN_RULES[a] + "|" for a in align[:width])]
     lines.extend(row(r) for r in block.rows)
     return "\n".join(lines)
+
+
+_ALIGN_RULES = {"left": ":---", "center": ":---:", "right": "---:", "": "---"}
+
+
+def footnote_label(label: str) -> str:
+    """A footnote label MyST takes as is: the reader numbers footnotes, so only digits
+    and letters are expected; anything else is dropped."""
+    return "".join(char for char in label if char.isascii() and char.isalnum()) or "0"
+
+
+def _figure(block: Figure, _: int) -> str:
+    caption = render_inlines(block.caption)
+    options = {"alt": block.image.alt} if block.image.alt else {}
+    return directive("figure", link_target(block.image.src), options, caption)
+
+
+def _math_block(block: MathBlock, _: int) -> str:
+    return directive("math", body=block.text.strip("\n"))
+
+
+def _footnote(block: Footnote, offset: int) -> str:
+    body = render_blocks(block.children, offset) or escape_text("")
+    return f"[^{footnote_label(block.label)}]: " + _indent(body, "    ").lstrip(" ")
+
+
+def _definition_list(block: DefinitionList, offset: int) -> str:
+    entries = []
+    for term, definitions in block.items:
+        lines = [render_inlines(_one_line_inlines(term)) or escape_text("")]
+        for definition in definitions:
+            body = render_blocks(definition, offset) or escape_text("")
+            lines.append(": " + _indent(body, "  ").lstrip(" "))
+        entries.append("\n".join(lines))
+    return "\n\n".join(entries)
+
+
+def _one_line_inlines(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """A term is one line: its line breaks become spaces."""
+    return tuple(Text(" ") if isinstance(node, LineBreak) else node for node in nodes)
+
+
+def _details(block: Details, offset: int) -> str:
+    summary = escape_argument(plain_text(block.summary)) or "Details"
+    return directive("dropdown", summary, body=render_blocks(block.children, offset))
 
 
 def _empty_section(_: EmptySection, __: int) -> str:
@@ -237,6 +315,11 @@ _BLOCK_RENDERERS: dict[type, Callable[..., str]] = {
     Quote: _quote,
     ThematicBreak: _thematic_break,
     Table: _table,
+    Figure: _figure,
+    MathBlock: _math_block,
+    Footnote: _footnote,
+    DefinitionList: _definition_list,
+    Details: _details,
     EmptySection: _empty_section,
 }
 
