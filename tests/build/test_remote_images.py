@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.server
 import io
 import shutil
+import socket
 import struct
 import subprocess
 import threading
@@ -22,7 +23,7 @@ import pytest
 from PIL import Image
 from sphinx.testing.util import SphinxTestApp
 
-from bookgen.sphinx.images import Limits, Refused, is_public, parse_target, sniff
+from bookgen.sphinx.images import Limits, Refused, fetch, is_public, parse_target, sniff
 from tests.helpers import need
 
 
@@ -87,12 +88,21 @@ REFUSED = {
 class Server:
     url: str
     hits: Counter[str] = field(default_factory=Counter)
+    hosts: Counter[str] = field(default_factory=Counter)
 
 
-def handler_for(hits: Counter[str]) -> type[http.server.BaseHTTPRequestHandler]:
+def handler_for(hits: Counter[str], hosts: Counter[str]) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             hits[self.path] += 1
+            hosts[str(self.headers.get("Host"))] += 1
+            if self.path == "/to-zero.png":
+                self.send_response(302)
+                port = str(self.headers.get("Host")).rsplit(":", 1)[1]
+                self.send_header("Location", f"http://0.0.0.0:{port}/good.png")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if self.path == "/huge.png":
                 self.send_response(200)
                 self.send_header("Content-Type", "image/png")
@@ -120,10 +130,11 @@ def handler_for(hits: Counter[str]) -> type[http.server.BaseHTTPRequestHandler]:
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
     hits: Counter[str] = Counter()
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(hits))
+    hosts: Counter[str] = Counter()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(hits, hosts))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
-        yield Server(f"http://127.0.0.1:{httpd.server_address[1]}", hits)
+        yield Server(f"http://127.0.0.1:{httpd.server_address[1]}", hits, hosts)
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -259,6 +270,69 @@ def test_private_addresses_refused_unless_allowed(server: Server, tmp_path: Path
     )
     # Refusals over an address are not remembered: allowed, the same cache fetches them.
     assert not list((tmp_path / "_build" / "cache" / "images").glob("*"))
+
+
+def test_redirect_checked_again(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A public address that redirects to a private one is refused at the redirect."""
+    from bookgen.sphinx import images
+
+    monkeypatch.setattr(images, "is_public", lambda address: address == "127.0.0.1")
+    before = server.hits.copy()
+    with pytest.raises(Refused, match=r"0\.0\.0\.0 is at 0\.0\.0\.0, not a public address"):
+        fetch(f"{server.url}/to-zero.png", Limits())
+    assert server.hits - before == Counter({"/to-zero.png": 1})
+
+
+def test_connects_to_the_checked_address(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The name is resolved once: a second answer (DNS rebinding) is never used."""
+    real = socket.getaddrinfo
+    answers = iter(["127.0.0.1"])
+
+    def rebinding(host: str, *args: Any, **kwargs: Any) -> Any:
+        if host == "rebind.test":
+            return real(next(answers), *args, **kwargs)  # a second lookup fails the test
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    port = server.url.rsplit(":", 1)[1]
+    assert fetch(f"http://rebind.test:{port}/good.png", Limits(allow_private=True)) == ROUTES["/good.png"][2]
+    assert server.hosts[f"rebind.test:{port}"] == 1
+
+
+def gif_header(width: int, height: int) -> bytes:
+    """A GIF of a few bytes that claims ``width`` × ``height`` pixels."""
+    screen = struct.pack("<HHBBB", width, height, 0, 0, 0)
+    frame = b"," + struct.pack("<HHHHB", 0, 0, width, height, 0) + b"\x02\x02\x44\x01\x00"
+    return b"GIF89a" + screen + frame + b";"
+
+
+def test_local_images_converted(tmp_path: Path) -> None:
+    src = write_project(tmp_path / "src", "http://unused.invalid")
+    (src / "pic.gif").write_bytes(image_bytes("GIF"))
+    (src / "pic.webp").write_bytes(image_bytes("WEBP"))
+    (src / "drawing.svg").write_bytes(SVG_BYTES)
+    (src / "wide.gif").write_bytes(gif_header(9_000, 9_000))
+    (src / "index.md").write_text(
+        "# Local images\n\n![alt-gif](pic.gif) ![alt-webp](pic.webp) ![alt-svg](drawing.svg)\n\n"
+        "![alt-wide](wide.gif)\n",
+        encoding="utf-8",
+    )
+    latex = build(src, tmp_path / "_build", "latex")
+    assert latex.warnings == ""
+    tex = (latex.outdir / "images.tex").read_text(encoding="utf-8")
+    assert tex.count(r"\sphinxincludegraphics") == 3
+    # pic.gif and pic.webp become two files, where Sphinx would write both to pic.png.
+    included = sorted(path.name for path in latex.outdir.iterdir() if path.suffix in {".png", ".pdf"})
+    assert [name.split("-")[0] for name in included] == ["drawing", "pic", "pic"], included
+    assert all(f"{{{name[:-4]}}}{name[-4:]}" in tex for name in included)
+    assert "alt-wide" in tex.replace(r"\sphinxhyphen{}", "-")
+    assert "pixels, more than" in latex.status
+    epub = build(src, tmp_path / "_build", "epub")
+    assert epub.warnings == ""
+    with zipfile.ZipFile(epub.outdir / "images.epub") as book:
+        names = {Path(name).name for name in book.namelist() if name.startswith("_images/")}
+    assert names >= {"pic.gif", "drawing.svg"}
+    assert "pic.webp" not in names and any(name.endswith(".png") for name in names)
 
 
 def test_pdf_with_remote_images(server: Server, tmp_path: Path) -> None:

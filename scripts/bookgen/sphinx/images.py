@@ -66,6 +66,7 @@ SUFFIXES = {
     "image/webp": ".webp",
     SVG: ".svg",
 }
+CONVERTED_SUFFIXES = {"image/png": ".png", "application/pdf": ".pdf"}
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 REFUSED_SUFFIX = ".refused"
 CHUNK = 64 * 1024
@@ -490,10 +491,24 @@ class PillowConverter(ImageConverter):
                 self.handle(node)
 
     def handle(self, node: nodes.image) -> None:
+        """As ``ImageConverter.handle``, but two sources of one name (``pic.gif`` and
+        ``pic.webp``) convert to two files, where Sphinx writes both to ``pic.png``."""
+        source_type, dest_type = self.get_conversion_rule(node)
+        candidates: dict[str, str] = node["candidates"]
+        source = candidates.get(source_type) or candidates["*"]
+        if source not in self.env.images:
+            return  # a file Sphinx could not read; it has said so
+        stem = Path(self.env.images[source][1]).stem
+        digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        dest = Path(self.imagedir) / f"{stem}-{digest}{CONVERTED_SUFFIXES[dest_type]}"
         try:
-            super().handle(node)
+            self.convert(self.env.srcdir / source, dest)
         except Refused as exc:
             leave_out(node, exc.reason, self.env)
+            return
+        candidates["*" if "*" in candidates else dest_type] = str(dest)
+        node["uri"] = str(dest)
+        self.env.images.add_file(self.env.current_document.docname, str(dest))
 
     def convert(self, _from: str | os.PathLike[str], _to: str | os.PathLike[str]) -> bool:
         convert_image(Path(_from), Path(_to), Limits().max_pixels)
