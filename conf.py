@@ -31,6 +31,7 @@ extensions = [
     "bookgen.sphinx.mentions",
     "bookgen.sphinx.nav",
     "bookgen.sphinx.outputs",
+    "bookgen.sphinx.images",
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",
