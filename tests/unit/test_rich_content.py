@@ -17,6 +17,7 @@ from bookgen.model import (
     Footnote,
     FootnoteRef,
     Image,
+    Link,
     ListBlock,
     Paragraph,
     ReportKind,
@@ -221,3 +222,39 @@ def test_convert_copies_the_images_a_post_shows(tmp_path: Path, capsys: pytest.C
     (static / "images" / "logo.png").write_bytes(tiny_png((255, 255, 0)))  # a changed image is copied again
     assert convert(args) == 0
     assert (out / copy_name("static", "images/logo.png")).read_bytes() == tiny_png((255, 255, 0))
+
+
+# --- embeds -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tag", "text", "url"),
+    [
+        ("{{< youtube dQw4w9WgXcQ >}}", "YouTube video dQw4w9WgXcQ", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+        ('{{< youtube id="w7Ft2ymGmfc" title="A talk" >}}', "A talk", "https://www.youtube.com/watch?v=w7Ft2ymGmfc"),
+        ("{{< vimeo 146022717 >}}", "Vimeo video 146022717", "https://vimeo.com/146022717"),
+        ("{{< gist spf13 7896402 img.html >}}", "GitHub gist spf13/7896402 (img.html)",
+         "https://gist.github.com/spf13/7896402"),
+        ('{{< tweet user="SanDiegoZoo" id="1453110110599868418" >}}', "Post on X by @SanDiegoZoo",
+         "https://x.com/SanDiegoZoo/status/1453110110599868418"),
+        ("{{< tweet 877500564405444608 >}}", "Post on X 877500564405444608",
+         "https://x.com/i/status/877500564405444608"),
+        ('{{< x user="golang" id="1" >}}', "Post on X by @golang", "https://x.com/golang/status/1"),
+        ("{{< instagram BWNjjyYFxVx >}}", "Instagram post BWNjjyYFxVx", "https://www.instagram.com/p/BWNjjyYFxVx/"),
+    ],
+)  # fmt: skip
+def test_embed_shortcodes_become_captioned_links(tag: str, text: str, url: str) -> None:
+    blocks, reports = read(f"Watch: {tag}\n")
+    assert blocks == [Paragraph((Text("Watch: "), Link((Text(text),), url)))] and reports == []
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ['{{< youtube "javascript:alert(1)" >}}', "{{< gist a/../b c >}}", '{{< tweet user="x" id="1; rm" >}}',
+     '{{< youtube id="unclosed >}}', "{{< unknown thing >}}"],
+)  # fmt: skip
+def test_other_shortcodes_stay_as_typed(tag: str) -> None:
+    blocks, reports = read(f"{tag}\n")
+    paragraph = blocks[0]
+    assert isinstance(paragraph, Paragraph) and not any(isinstance(n, Link) for n in paragraph.children)
+    assert reports == [ReportKind.TEMPLATE.value]

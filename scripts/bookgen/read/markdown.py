@@ -50,14 +50,10 @@ from ..model import (
     ThematicBreak,
     plain_text,
 )
+from .embeds import embed
 from .highlight import highlight_problem
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
-VIDEO_SHORTCODES = {
-    "youtube": ("YouTube", "https://www.youtube.com/watch?v={}"),
-    "vimeo": ("Vimeo", "https://vimeo.com/{}"),
-}
-VIDEO_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 LANGUAGE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-_.#")
 # Nesting bounds, so that no walk of a post (here, in the renderers, in Sphinx, in LaTeX)
 # runs deep; beyond them the words stay and the markup goes, with a report.
@@ -633,12 +629,9 @@ class TreeReader:
             self._in_link = outer
 
     def _template_tag(self, typed: str, inner: str, line: int | None) -> list[Inline]:
-        words = inner.replace('"', " ").replace("=", " ").split()
-        name = words[0].lower() if words else ""
-        video = next((w for w in reversed(words[1:]) if w.lower() != "id"), "")
-        if name in VIDEO_SHORTCODES and video and all(c in VIDEO_ID_CHARS for c in video):
-            site, address = VIDEO_SHORTCODES[name]
-            return [Link((Text(f"{site} video {video}"),), address.format(video))]
+        found = embed(inner)
+        if found is not None:  # inside a link, only its words: no link in a link
+            return [Text(found.text)] if self._in_link else [Link((Text(found.text),), found.url)]
         self.reports.append(
             Report(self.source, ReportKind.TEMPLATE, f"template tag {typed!r} shown as text, not run", line)
         )
