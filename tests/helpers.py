@@ -190,8 +190,8 @@ def page_words(html_file: Path) -> set[str]:
     article = soup.select_one("article.bd-article")
     assert article is not None, html_file
     hrefs = " ".join(str(a.get("href", "")) for a in article.find_all("a"))
-    alts = " ".join(str(img.get("alt", "")) for img in article.find_all("img"))
-    return words(article.get_text(" ")) | words(hrefs) | words(alts)
+    images = " ".join(f"{img.get('alt', '')} {img.get('src', '')}" for img in article.find_all("img"))
+    return words(article.get_text(" ")) | words(hrefs) | words(images)
 
 
 def _post_text(data: bytes, name: str) -> tuple[list[str], str]:
@@ -203,7 +203,32 @@ def _post_text(data: bytes, name: str) -> tuple[list[str], str]:
 
     split = split_front_matter(decode_post(data, name).text, name)
     fields = clean_fields(read_fields(split.fields, name), name)
-    return [fields.title, fields.description, *fields.tags], split.body
+    return [fields.title, fields.description, *fields.tags], _without_markup_words(split.body)
+
+
+def _without_markup_words(body: str) -> str:
+    """The body without the words of markup a reader never sees as text: footnote labels
+    (``[^why]``, shown as numbers), task boxes (``[x]``, shown as a ticked box) and the
+    paths of local images (the image is shown, copied under another name)."""
+    from markdown_it.tree import SyntaxTreeNode
+
+    from bookgen.read.markdown import MARKDOWN
+
+    env: dict[str, Any] = {}
+    tokens = MARKDOWN.parse(body, env)
+    for label in env.get("footnotes", {}).get("refs", {}):
+        body = body.replace(f"[^{label.removeprefix(':')}]", " ")
+    for node in SyntaxTreeNode(tokens).walk():
+        if node.type == "image" and "://" not in str(node.attrs.get("src", "")):
+            body = body.replace(f"]({node.attrs['src']}", "](")
+        elif node.type == "list_item" and node.map is not None:
+            lines = body.split("\n")
+            line = lines[node.map[0]]
+            for box in ("[x] ", "[X] ", "[ ] "):
+                line = line.replace(f"- {box}", "- ", 1).replace(f"* {box}", "* ", 1)
+            lines[node.map[0]] = line
+            body = "\n".join(lines)
+    return body
 
 
 def raw_post_words(path: Path) -> set[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,55 @@ def test_notes_in_any_script_print_every_character(tmp_path: Path) -> None:
         assert sample in text, sample
     assert "Contents" in text or "CONTENTS" in text
     assert "\\contentsname" not in (latex / "book.tex").read_text(encoding="utf-8")  # not a part's title
+
+
+def test_pictures_footnotes_and_captions_reach_the_pdf(tmp_path: Path) -> None:
+    """The bundle's picture (as a figure and inline) is embedded, and its caption, the
+    footnote and the aligned table's cells are text of the PDF."""
+    need(
+        bool(shutil.which("lualatex") and shutil.which("latexmk")), "TeX (lualatex, latexmk) is not installed"
+    )
+    need(bool(shutil.which("pdftotext") and shutil.which("pdfimages")), "poppler-utils is not installed")
+    docs = convert_book(tmp_path, BLOGS["hugo"], None)
+    latex = tmp_path / "latex"
+    assert (
+        build_main(["-b", "latex", "-c", str(ROOT), str(docs), str(latex), "-W", "--keep-going", "-q"]) == 0
+    )
+    subprocess.run(
+        ["make", "-C", str(latex), "all-pdf", "LATEXMKOPTS=-silent"], check=True, capture_output=True
+    )
+    pdf = str(latex / "book.pdf")
+    images = subprocess.run(["pdfimages", "-list", pdf], check=True, capture_output=True, text=True).stdout
+    assert len(images.strip().splitlines()) - 2 >= 2  # two header lines, then one line per image shown
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", pdf, "-"], check=True, capture_output=True, text=True
+        ).stdout.split()
+    )
+    for sample in (
+        "A narwhal in blue, drawn for the bundle",
+        "A spiral canine tooth",
+        "1.6 t",
+        "YouTube video",
+    ):
+        assert sample in text, sample
+
+
+def test_pictures_are_in_the_epub_and_it_passes_epubcheck(tmp_path: Path) -> None:
+    need(bool(shutil.which("epubcheck") and shutil.which("java")), "epubcheck/java not installed")
+    docs = convert_book(tmp_path, BLOGS["hugo"], None)
+    out = tmp_path / "epub"
+    doctrees = str(tmp_path / "doctrees")
+    assert (
+        build_main(["-b", "epub", "-c", str(ROOT), "-d", doctrees, str(docs), str(out), "-W", "-n", "-q"])
+        == 0
+    )
+    with zipfile.ZipFile(out / "book.epub") as epub:
+        assert any(name.endswith("cover.png") for name in epub.namelist())
+    epubcheck = str(Path(shutil.which("epubcheck") or "epubcheck").resolve())  # a jar, run by java
+    result = subprocess.run(
+        ["java", "-jar", epubcheck, str(out / "book.epub")], check=False, capture_output=True, text=True
+    )
+    assert result.returncode == 0 and "No errors or warnings detected" in result.stdout + result.stderr, (
+        result.stdout + result.stderr
+    )
