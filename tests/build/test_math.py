@@ -172,22 +172,48 @@ def usage(name: str) -> str:
     raise AssertionError(f"math-core cannot render \\{name}")
 
 
-def test_every_allowed_command_passes_epubcheck(project: Path, tmp_path: Path) -> None:
-    """Whatever the allowlist lets through is valid EPUB MathML, in every environment."""
+def every_allowed_command(src: Path) -> None:
+    """Make ``src``'s page use every allowed command and environment, inline and displayed."""
     from bookgen.read.math import MATH_COMMANDS, MATH_ENVIRONMENTS
 
-    need_epubcheck()
     skip = {"begin", "end", "left", "right", "middle", "limits", "nolimits"}
     forms = [usage(name) for name in sorted(MATH_COMMANDS - skip)]
     forms += [r"\left( \frac{a}{b} \middle| c \right)", r"\sum\limits_{i} \int\nolimits_0^1"]
     for env in sorted(MATH_ENVIRONMENTS):
-        spec = "{cc}" if env in ("array", "subarray") else ""
-        rows = r"a \\ c" if env == "gathered" else r"a & b \\ c & d"  # gathered does not align
+        spec = {"array": "{cc}", "subarray": "{c}"}.get(env, "")
+        rows = r"a \\ c" if env in ("gathered", "subarray") else r"a & b \\ c & d"  # one column
         forms.append(rf"\frac{{1}}{{\begin{{{env}}}{spec} {rows} \end{{{env}}}}}")
-    src = project
     blocks = "".join(f"```{{math}}\n{form}\n```\n\n{{math}}`{form}`\n\n" for form in forms)
     (src / "index.md").write_text(f"# All\n\n{blocks}", encoding="utf-8")
+
+
+def test_every_allowed_command_passes_epubcheck(project: Path, tmp_path: Path) -> None:
+    """Whatever the allowlist lets through is valid EPUB MathML, in every environment."""
+    need_epubcheck()
+    every_allowed_command(project)
     out = tmp_path / "epub"
-    assert build(src, "epub", out) == ""
+    assert build(project, "epub", out) == ""
     assert 'class="math-tex"' not in (out / "index.xhtml").read_text(encoding="utf-8")
     assert epubcheck(out / "book.epub") == ""
+
+
+def test_every_allowed_command_typesets_in_lualatex(project: Path, tmp_path: Path) -> None:
+    """Whatever the allowlist lets through is defined in LaTeX (amsmath, amssymb) and nests
+    in Sphinx's display math: the PDF build has no error."""
+    need(
+        bool(shutil.which("lualatex") and shutil.which("latexmk")), "TeX (lualatex, latexmk) is not installed"
+    )
+    every_allowed_command(project)
+    out = tmp_path / "latex"
+    assert build(project, "latex", out) == ""
+    run = subprocess.run(
+        ["make", "-C", str(out), "all-pdf", "LATEXMKOPTS=-silent"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    log = next(out.glob("*.log")).read_text(encoding="utf-8", errors="replace")
+    errors = [line for line in log.splitlines() if line.startswith("!")]
+    assert errors == [], "\n".join(errors)
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert [pdf.name for pdf in out.glob("*.pdf")] == ["formulas.pdf"]

@@ -19,7 +19,7 @@ MAX_LENGTH = 4000
 MAX_DEPTH = 24
 
 _GREEK = """alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa varkappa
-lambda mu nu xi omicron pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega
+lambda mu nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega
 Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"""
 _LETTERLIKE = """aleph beth gimel hbar hslash ell wp Re Im imath jmath partial nabla infty
 emptyset varnothing forall exists nexists neg lnot prime backprime angle measuredangle
