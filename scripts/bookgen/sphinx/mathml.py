@@ -38,6 +38,7 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 _TAG = re.compile(r"<(/?)([A-Za-z][\w.-]*)((?:\s[^>]*?)?)(/?)>")
 _STYLE_ATTRIBUTE = re.compile(r' (displaystyle|scriptlevel)="[^"]*"')
 _MATHML_NAMES = frozenset({"none", "semantics", "annotation", "annotation-xml"})
+_LINE_TOKENS = re.compile(r"\\\\|\\begin\{|\\end\{|\\.")
 _XHTML_ITEM = re.compile(r'<item id="[^"]*" href="([^"]*)" media-type="application/xhtml\+xml" />')
 
 
@@ -94,13 +95,23 @@ def _render(translator: HTML5Translator, node: nodes.Element, tex: str, *, displ
     return for_epub(mathml) if translator.builder.name.startswith("epub") else mathml
 
 
+def _breaks_lines(tex: str) -> bool:
+    """Whether ``tex`` has a line break of its own, not one inside a matrix or cases."""
+    depth = 0
+    for token in _LINE_TOKENS.finditer(tex):
+        if token[0] == "\\\\" and depth == 0:
+            return True
+        depth += {"\\begin{": 1, "\\end{": -1}.get(token[0], 0)
+    return False
+
+
 def display_tex(node: nodes.math_block) -> str:
     """The TeX of a display block as one formula: parts split by blank lines, or a
     part with line breaks, are aligned (as Sphinx's LaTeX writer aligns them)."""
     if node.get("no-wrap", node.get("nowrap", False)):
         return node.astext()
     parts = [part.strip() for part in node.astext().split("\n\n") if part.strip()]
-    if len(parts) == 1 and r"\\" not in parts[0]:
+    if len(parts) == 1 and not _breaks_lines(parts[0]):
         return parts[0]
     return r"\begin{aligned}" + r" \\ ".join(parts) + r"\end{aligned}"
 
