@@ -32,6 +32,7 @@ extensions = [
     "bookgen.sphinx.nav",
     "bookgen.sphinx.outputs",
     "bookgen.sphinx.images",
+    "bookgen.sphinx.mathml",
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",
@@ -64,6 +65,9 @@ myst_heading_anchors = 3
 suppress_warnings: list[str] = []
 # Show quotes as the authors typed them; curly quotes in the posts stay curly.
 smartquotes = False
+# Math: MathML written at build time (bookgen.sphinx.mathml), never MathJax from a CDN, so
+# the online book and the EPUB show formulas offline; LaTeX typesets the PDF's.
+html_math_renderer = "mathml"
 
 html_theme = "sphinx_book_theme"
 html_static_path = [str(ROOT / "docs" / "_static")]
