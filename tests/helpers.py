@@ -208,25 +208,27 @@ def _post_text(data: bytes, name: str) -> tuple[list[str], str]:
 
 def _without_markup_words(body: str) -> str:
     """The body without the words of markup a reader never sees as text: footnote labels
-    (``[^why]``, shown as numbers), task boxes (``[x]``, shown as a ticked box) and the
-    paths of local images (the image is shown, copied under another name)."""
-    from markdown_it.tree import SyntaxTreeNode
-
+    (``[^why]``, shown as numbers), task boxes (``[x]``, shown as a ticked box), the
+    paths of local images (the image is shown, copied under another name) and formulas
+    (shown as symbols, not words; their rendering is tested on its own)."""
     from bookgen.read.markdown import MARKDOWN
 
     env: dict[str, Any] = {}
     tokens = MARKDOWN.parse(body, env)
     for label in env.get("footnotes", {}).get("refs", {}):
         body = body.replace(f"[^{label.removeprefix(':')}]", " ")
-    for node in SyntaxTreeNode(tokens).walk():
-        if node.type == "image" and "://" not in str(node.attrs.get("src", "")):
-            body = body.replace(f"]({node.attrs['src']}", "](")
-        elif node.type == "list_item" and node.map is not None:
+    flat = [t for token in tokens for t in (token, *(token.children or ()))]  # no tree: posts nest deep
+    for token in flat:
+        if token.type.startswith("math_"):
+            body = body.replace(token.content, " ")
+        elif token.type == "image" and "://" not in str(token.attrs.get("src", "")):
+            body = body.replace(f"]({token.attrs['src']}", "](")
+        elif token.type == "list_item_open" and token.map is not None:
             lines = body.split("\n")
-            line = lines[node.map[0]]
+            line = lines[token.map[0]]
             for box in ("[x] ", "[X] ", "[ ] "):
                 line = line.replace(f"- {box}", "- ", 1).replace(f"* {box}", "* ", 1)
-            lines[node.map[0]] = line
+            lines[token.map[0]] = line
             body = "\n".join(lines)
     return body
 

@@ -21,7 +21,9 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.texmath import texmath_plugin
 
 from ..model import (
     Block,
@@ -38,6 +40,8 @@ from ..model import (
     LineBreak,
     Link,
     ListBlock,
+    Math,
+    MathBlock,
     NamedRef,
     Paragraph,
     Quote,
@@ -52,6 +56,7 @@ from ..model import (
 )
 from .embeds import embed
 from .highlight import highlight_problem
+from .math import formula_problem
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 LANGUAGE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-_.#")
@@ -287,6 +292,10 @@ def _highlight_block(state: StateBlock, start: int, end: int, silent: bool) -> b
 def _build_markdown() -> MarkdownIt:
     md = _LinksAsTyped("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"])
     md.use(footnote_plugin).use(deflist_plugin)
+    # $x$ and $$...$$, never "$5 and $10" (no digit or space just inside a dollar);
+    # \(x\) and \[...\] as LaTeX writes them.
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False)
+    md.use(texmath_plugin, delimiters="brackets")
     md.inline.ruler.after("image", "malformed_image", _malformed_image)
     _strict_linkify(md)
     md.block.ruler.before("table", "flatten_deep", _flatten_deep)
@@ -388,6 +397,21 @@ class TreeReader:
             image = children[0]
             return [Figure(Image(image.src, image.alt), (Text(image.title),))]
         return [Paragraph(children)]
+
+    def _block_math_block(self, node: SyntaxTreeNode) -> Sequence[Block]:
+        problem = formula_problem(node.content.strip(), inline=False)
+        if problem is None:
+            return [MathBlock(node.content.strip())]
+        self._report_math(problem, self._line(node))
+        return [CodeBlock(node.content.strip() + "\n")]
+
+    _block_math_block_label = _block_math_block
+    _block_math_block_eqno = _block_math_block
+
+    def _report_math(self, problem: str, line: int | None) -> None:
+        self.reports.append(
+            Report(self.source, ReportKind.MATH, f"formula shown as typed, not typeset: {problem}", line)
+        )
 
     def _block_footnote_block(self, node: SyntaxTreeNode) -> Sequence[Block]:
         return [
@@ -596,6 +620,15 @@ class TreeReader:
             )
             return [Text(" ".join(part for part in (alt, title) if part))]
         return [Image(target, alt, title)]
+
+    def _inline_math_inline(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        problem = formula_problem(node.content, inline=True)
+        if problem is None:
+            return [Math(node.content)]
+        self._report_math(problem, line)
+        return [Code(node.content)]
+
+    _inline_math_inline_double = _inline_math_inline
 
     def _inline_footnote_ref(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
         return [FootnoteRef(str(node.meta.get("id", 0) + 1))]

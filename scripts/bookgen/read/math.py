@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from math_core import LatexError, LatexToMathML
+
 MAX_LENGTH = 4000
 MAX_DEPTH = 24
 
@@ -273,3 +275,20 @@ def _text_escape(tex: str, start: int, name: str) -> int | str:
     if start >= len(tex) or tex[start] not in TEXT_SYMBOLS:
         return f"\\{tex[start : start + 1]} is not allowed in \\{name}{{...}}"
     return start + 1
+
+
+def formula_problem(tex: str, *, inline: bool = False) -> str | None:
+    """``math_problem``, then whether the formula parses at all: ``\\frac{1}`` passes the
+    allowlist but would stop LaTeX, so it is refused too (math-core is the parser the
+    online book renders with)."""
+    problem = math_problem(tex, inline=inline)
+    if problem is not None:
+        return problem
+    tries = [tex] if inline else [tex, r"\begin{aligned}" + tex + r"\end{aligned}"]  # display aligns its rows
+    for attempt in tries:
+        try:
+            LatexToMathML().convert_with_local_state(attempt, displaystyle=not inline)
+        except LatexError:
+            continue
+        return None
+    return "the formula does not parse"
