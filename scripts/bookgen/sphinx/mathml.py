@@ -14,10 +14,15 @@ from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+from xml.dom.minidom import Document
+from xml.sax.saxutils import escape
 
+from defusedxml import ElementTree as SafeET
+from defusedxml import minidom as SafeMinidom
 from docutils import nodes
 from math_core import LatexError, LatexToMathML
 from sphinx.application import Sphinx
@@ -31,15 +36,17 @@ logger = logging.getLogger(__name__)
 
 RENDERER = "mathml"
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
-# An item of the package file as Sphinx's content.opf template writes it.
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+OPF_NS = "http://www.idpf.org/2007/opf"
+# A named entity in math-core's output (text substitution: the markup is parsed after it).
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
-XHTML_NS = "http://www.w3.org/1999/xhtml"
-_TAG = re.compile(r"<(/?)([A-Za-z][\w.-]*)((?:\s[^>]*?)?)(/?)>")
-_STYLE_ATTRIBUTE = re.compile(r' (displaystyle|scriptlevel)="[^"]*"')
+# MathML elements whose names do not start with "m"; any other such name is HTML.
 _MATHML_NAMES = frozenset({"none", "semantics", "annotation", "annotation-xml"})
+_STYLE_ATTRIBUTES = ("displaystyle", "scriptlevel")
+_QUOTE = {'"': "&quot;"}
+XML_NS = "http://www.w3.org/XML/1998/namespace"
 _LINE_TOKENS = re.compile(r"\\\\|\\begin\{|\\end\{|\\.")
-_XHTML_ITEM = re.compile(r'<item id="[^"]*" href="([^"]*)" media-type="application/xhtml\+xml" />')
 
 
 def to_mathml(tex: str, *, display: bool) -> str | None:
@@ -54,6 +61,63 @@ def to_mathml(tex: str, *, display: bool) -> str | None:
     return mathml.replace("<math", f'<math xmlns="{MATHML_NS}"', 1)
 
 
+def _split(tag: str) -> tuple[str, str]:
+    """An ElementTree tag as (namespace, local name)."""
+    if tag.startswith("{"):
+        namespace, _, name = tag[1:].partition("}")
+        return namespace, name
+    return "", tag
+
+
+def _move_style(parent: ET.Element) -> None:
+    """Wrap each MathML element under ``parent`` that sets ``displaystyle`` or ``scriptlevel``
+    (a table keeps its ``displaystyle``) in an ``mstyle`` that sets them instead, and put
+    the HTML inside ``mtext`` in the XHTML namespace."""
+    for index, child in enumerate(list(parent)):
+        namespace, name = _split(child.tag)
+        if namespace == MATHML_NS and not name.startswith("m") and name not in _MATHML_NAMES:
+            child.tag = f"{{{XHTML_NS}}}{name}"
+        _move_style(child)
+        if child.tag != f"{{{MATHML_NS}}}{name}" or name in ("math", "mstyle"):
+            continue
+        keep = "displaystyle" if name == "mtable" else ""
+        moved = {
+            key: value for key, value in child.attrib.items() if key in _STYLE_ATTRIBUTES and key != keep
+        }
+        if not moved:
+            continue
+        for key in moved:
+            del child.attrib[key]
+        style = ET.Element(f"{{{MATHML_NS}}}mstyle", moved)
+        style.tail, child.tail = child.tail, None
+        style.append(child)
+        parent[index] = style
+
+
+def _attribute_name(key: str) -> str:
+    """An attribute's name as written: MathML's attributes have no namespace but ``xml:``'s."""
+    namespace, name = _split(key)
+    if namespace == XML_NS:
+        return f"xml:{name}"
+    if namespace:
+        raise ValueError(f"unexpected namespaced attribute in MathML: {key}")
+    return name
+
+
+def _serialize(element: ET.Element, namespace: str = "") -> str:
+    """``element`` as XML, each element unprefixed: one whose namespace differs from its
+    parent's declares it (``<math xmlns=MathML>``, ``<b xmlns=XHTML>`` inside ``mtext``)."""
+    own, name = _split(element.tag)
+    declaration = f' xmlns="{escape(own, _QUOTE)}"' if own != namespace else ""
+    attributes = "".join(
+        f' {_attribute_name(key)}="{escape(value, _QUOTE)}"' for key, value in element.attrib.items()
+    )
+    inner = escape(element.text or "") + "".join(_serialize(child, own) for child in element)
+    start = f"<{name}{declaration}{attributes}"
+    body = f"{start}>{inner}</{name}>" if inner else f"{start}/>"
+    return body + escape(element.tail or "")
+
+
 def for_epub(mathml: str) -> str:
     """MathML Core as EPUB's MathML 3 schema allows it.
 
@@ -61,31 +125,9 @@ def for_epub(mathml: str) -> str:
     ``displaystyle`` too), so an element that sets them is wrapped in one; and the HTML
     that ``\\textbf{}`` and the like put in ``mtext`` is declared as XHTML.
     """
-    wrapped: list[bool] = []
-
-    def rewrite(match: re.Match[str]) -> str:
-        closing, name, attributes, empty = match.groups()
-        if not name.startswith("m") and name not in _MATHML_NAMES:
-            if closing or "xmlns" in attributes:
-                return match.group(0)
-            return f'<{name} xmlns="{XHTML_NS}"{attributes}{empty}>'
-        if closing:
-            return f"</{name}></mstyle>" if wrapped.pop() else match.group(0)
-        keep = "displaystyle" if name == "mtable" else ""
-        moved = [a for a in _STYLE_ATTRIBUTE.finditer(attributes) if a.group(1) != keep]
-        if name in ("math", "mstyle") or not moved:
-            if not empty:
-                wrapped.append(False)
-            return match.group(0)
-        for attribute in moved:
-            attributes = attributes.replace(attribute.group(0), "")
-        style = "".join(attribute.group(0) for attribute in moved)
-        if empty:
-            return f"<mstyle{style}><{name}{attributes}/></mstyle>"
-        wrapped.append(True)
-        return f"<mstyle{style}><{name}{attributes}>"
-
-    return _TAG.sub(rewrite, mathml)
+    root: ET.Element = SafeET.fromstring(mathml)
+    _move_style(root)
+    return _serialize(root)
 
 
 def _render(translator: HTML5Translator, node: nodes.Element, tex: str, *, display: bool) -> str:
@@ -142,16 +184,38 @@ def visit_math_block(translator: HTML5Translator, node: nodes.math_block) -> Non
     raise nodes.SkipNode
 
 
+def _holds_mathml(page: Path) -> bool:
+    """Whether the XHTML file ``page`` has a MathML element."""
+    try:
+        tree = SafeET.parse(page)
+    except OSError:
+        return False
+    except ET.ParseError as exc:
+        logger.warning("bookgen: %s is not well-formed XHTML (%s); not declared as holding MathML", page, exc)
+        return False
+    return next(tree.iter(f"{{{MATHML_NS}}}math"), None) is not None
+
+
 def declare_mathml(opf: str, outdir: Path) -> str:
-    """The package file with ``properties="mathml"`` on each XHTML item that holds MathML."""
+    """The package file with ``properties="mathml"`` on each XHTML item that holds MathML.
 
-    def declare(match: re.Match[str]) -> str:
-        page = outdir / unquote(html.unescape(match.group(1)))
-        if page.is_file() and f'xmlns="{MATHML_NS}"' in page.read_text(encoding="utf-8"):
-            return match.group(0).replace(" />", ' properties="mathml" />')
-        return match.group(0)
-
-    return _XHTML_ITEM.sub(declare, opf)
+    The DOM keeps the package file as written (its prefixes, ``dc:`` and ``opf:``), which
+    ElementTree would rename; only the items' ``properties`` change.
+    """
+    document: Document = SafeMinidom.parseString(opf)
+    package = document.documentElement
+    assert package is not None  # a parsed document has its element
+    for manifest in package.getElementsByTagNameNS(OPF_NS, "manifest"):
+        for item in manifest.getElementsByTagNameNS(OPF_NS, "item"):
+            if item.getAttribute("media-type") != "application/xhtml+xml":
+                continue
+            properties = item.getAttribute("properties").split()
+            if "mathml" in properties or not _holds_mathml(outdir / unquote(item.getAttribute("href"))):
+                continue
+            item.setAttribute("properties", " ".join([*properties, "mathml"]))
+    return "\n".join(
+        ['<?xml version="1.0" encoding="UTF-8"?>', *(node.toxml() for node in document.childNodes), ""]
+    )
 
 
 class MathMLEpub3Builder(Epub3Builder):
