@@ -17,6 +17,9 @@ from pygments.util import ClassNotFound
 
 # Names Sphinx reads as "no colouring" or as its own lenient default.
 PLAIN_LANGUAGES = frozenset({"", "text", "none", "default"})
+# Languages whose posts often hold code of a wider one Pygments lexes apart: React's JSX
+# in ``javascript`` blocks, TSX in ``typescript`` (``</div>`` is an error to the first).
+WIDER_LANGUAGES = {"javascript": "jsx", "js": "jsx", "typescript": "tsx", "ts": "tsx"}
 
 
 @lru_cache(maxsize=256)
@@ -25,6 +28,13 @@ def _lexer(language: str) -> Lexer | None:
         return get_lexer_by_name(language)
     except ClassNotFound:
         return None
+
+
+def wider_language(code: str, language: str) -> str | None:
+    """The wider language ``code`` lexes in when it does not in ``language`` (JSX written
+    as ``javascript``), or None."""
+    wider = WIDER_LANGUAGES.get(language.lower())
+    return wider if wider is not None and highlight_problem(code, wider) is None else None
 
 
 def highlight_problem(code: str, language: str) -> str | None:
