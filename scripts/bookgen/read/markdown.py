@@ -42,7 +42,7 @@ from ..model import (
     Text,
     ThematicBreak,
 )
-from .highlight import highlight_problem, wider_language
+from .highlight import fallback_language, highlight_problem
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 VIDEO_SHORTCODES = {
@@ -432,9 +432,9 @@ class TreeReader:
         problem = highlight_problem(code, language)
         if problem is None:
             return CodeBlock(code, language)
-        wider = wider_language(code, language)
-        if wider is not None:
-            return CodeBlock(code, wider)
+        other = fallback_language(code, language)
+        if other is not None:
+            return CodeBlock(code, other)
         self.reports.append(Report(self.source, ReportKind.CODE, f"{problem}; shown as plain code", line))
         return CodeBlock(code, caption=language)  # the language the author named stays in the book
 
