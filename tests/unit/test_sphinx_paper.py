@@ -17,6 +17,7 @@ from bookgen.sphinx.paper import (
     BreakLongLines,
     broken_text,
     code_chunks,
+    paper_text,
     text_breaks,
 )
 
@@ -70,3 +71,11 @@ def test_a_post_over_the_size_limit_is_cut_into_code_blocks_tex_can_hold() -> No
         assert part.rawsource == part.astext()  # highlighted as code, not a parsed literal
         lines = part.astext().split("\n")
         assert len(lines) <= CODE_BLOCK_LINES and max(map(len, lines)) <= CODE_LINE_LIMIT
+
+
+def test_characters_no_font_prints_are_a_white_square_on_paper() -> None:
+    # U+FFFD stops LuaTeX; private-use icons (a terminal font's) have no glyph in any font.
+    assert (
+        paper_text("a\ufffdb \uf489 dir/ \U000f0001 \U0001f7e2 é")
+        == "a\u25a1b \u25a1 dir/ \u25a1 \U0001f7e2 é"
+    )
