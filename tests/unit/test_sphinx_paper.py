@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from bookgen.model import CodeBlock
 from bookgen.read.post import MAX_PARSED_BYTES, read_post
+from bookgen.sphinx.book import contents_number_widths
 from bookgen.sphinx.paper import (
     CODE_BLOCK_CHARS,
     CODE_BLOCK_LINES,
@@ -79,3 +80,12 @@ def test_characters_no_font_prints_are_a_white_square_on_paper() -> None:
         paper_text("a\ufffdb \uf489 dir/ \U000f0001 \U0001f7e2 é")
         == "a\u25a1b \u25a1 dir/ \u25a1 \U0001f7e2 é"
     )
+
+
+def test_contents_make_room_for_chapter_numbers_of_three_and_more_digits() -> None:
+    assert contents_number_widths(99) == ""  # report's own boxes hold two digits
+    assert "{\\setlength\\@tempdima{2.0em}}" in contents_number_widths(100)
+    wide = contents_number_widths(1877)
+    assert wide.startswith("\\makeatletter") and wide.rstrip().endswith("\\makeatother")
+    assert "\\patchcmd{\\l@chapter}{\\setlength\\@tempdima{1.5em}}{\\setlength\\@tempdima{2.5em}}" in wide
+    assert "\\renewcommand\\@pnumwidth{2.5em}" in wide
