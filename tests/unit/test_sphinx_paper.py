@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bookgen.model import CodeBlock
 from bookgen.read.post import MAX_PARSED_BYTES, read_post
-from bookgen.sphinx.book import contents_number_widths
+from bookgen.sphinx.book import many_chapters_preamble
 from bookgen.sphinx.paper import (
     CODE_BLOCK_CHARS,
     CODE_BLOCK_LINES,
@@ -82,10 +82,12 @@ def test_characters_no_font_prints_are_a_white_square_on_paper() -> None:
     )
 
 
-def test_contents_make_room_for_chapter_numbers_of_three_and_more_digits() -> None:
-    assert contents_number_widths(99) == ""  # report's own boxes hold two digits
-    assert "{\\setlength\\@tempdima{2.0em}}" in contents_number_widths(100)
-    wide = contents_number_widths(1877)
+def test_books_of_100_chapters_number_them_in_digits_with_room_in_the_contents() -> None:
+    assert many_chapters_preamble(99) == ""  # report's own boxes hold two digits
+    assert "{\\setlength\\@tempdima{2.0em}}" in many_chapters_preamble(100)
+    wide = many_chapters_preamble(1877)
     assert wide.startswith("\\makeatletter") and wide.rstrip().endswith("\\makeatother")
     assert "\\patchcmd{\\l@chapter}{\\setlength\\@tempdima{1.5em}}{\\setlength\\@tempdima{2.5em}}" in wide
     assert "\\renewcommand\\@pnumwidth{2.5em}" in wide
+    # fncychap spells numbers up to 99 only: chapter 891 was "CHAPTER ONE"
+    assert "\\renewcommand\\TheAlphaChapter{\\thechapter}" in wide
