@@ -31,11 +31,12 @@ CONVERT      := $(PY) scripts/convert.py --posts $(POSTS) --out $(GENERATED) --c
                 $(if $(RESOURCES),--resources $(RESOURCES)) $(if $(STATIC),--static $(STATIC))
 DOWNLOADS    := $(BUILDDIR)/extra/downloads
 # Debian packages: Chromium for browser tests; TeX Live (LuaLaTeX, latexmk, xindy for the
-# index) with FreeFont and, for what it lacks, Noto CJK and Symbola for the PDF; epubcheck
-# for the EPUB; poppler for tests; libcairo2 for CairoSVG (SVG images in the PDF).
+# index) with FreeFont and, for what it lacks, Noto CJK, Symbola and Noto Color Emoji
+# (emoji after Unicode 9) for the PDF; epubcheck for the EPUB; poppler for tests;
+# libcairo2 for CairoSVG (SVG images in the PDF).
 SYSTEM_PACKAGES := chromium fonts-dejavu-core \
 	texlive-luatex texlive-latex-extra texlive-fonts-recommended latexmk xindy \
-	fonts-freefont-otf fonts-noto-cjk fonts-symbola \
+	fonts-freefont-otf fonts-noto-cjk fonts-symbola fonts-noto-color-emoji \
 	epubcheck default-jre-headless poppler-utils libcairo2
 
 .PHONY: html pdf epub book serve linkcheck convert check-generated test test-fast lint format system-deps clean bench

@@ -119,10 +119,12 @@ latex_elements = {
     "maxlistdepth": "14",
     "releasename": "Edition",
     # FreeFont first; any character it lacks from Noto CJK (Chinese, Japanese, Korean),
-    # Symbola (emoji, symbols) or DejaVu (Debian: fonts-noto-cjk, fonts-symbola).
+    # Symbola (emoji, symbols), DejaVu, or Noto Color Emoji for emoji newer than Symbola's
+    # Unicode 9 (🟢, 🫠) (Debian: fonts-noto-cjk, fonts-symbola, fonts-noto-color-emoji).
     "fontpkg": r"""
 \directlua{luaotfload.add_fallback("bookfallback",
-  {"Noto Serif CJK SC:mode=harf;", "Symbola:mode=harf;", "DejaVu Sans:mode=harf;"})}
+  {"Noto Serif CJK SC:mode=harf;", "Symbola:mode=harf;", "DejaVu Sans:mode=harf;",
+   "Noto Color Emoji:mode=harf;"})}
 \setmainfont{FreeSerif}[RawFeature={fallback=bookfallback}]
 \setsansfont{FreeSans}[RawFeature={fallback=bookfallback}]
 \setmonofont{FreeMono}[RawFeature={fallback=bookfallback}]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bookgen.model import CodeBlock
-from bookgen.read.highlight import highlight_problem
+from bookgen.read.highlight import fallback_language, highlight_problem
 from bookgen.read.markdown import read_markdown
 
 
@@ -34,3 +34,14 @@ def test_such_a_block_is_plain_code_with_a_report() -> None:
     assert [str(r) for r in body.reports] == [
         "d.md:5: code: no highlighter knows the language 'mermaid'; shown as plain code"
     ]
+
+
+def test_jsx_written_as_javascript_and_vimscript_are_coloured() -> None:
+    jsx = "const A = () => (\n  <div>\n    <B x={y} />\n  </div>\n);\n"
+    assert highlight_problem(jsx, "javascript") is not None and fallback_language(jsx, "javascript") == "jsx"
+    assert fallback_language("const C = (p: P) => <div>{p.x}</div>;\n", "ts") == "tsx"
+    assert fallback_language("set number\nnnoremap <leader>w :w<CR>\n", "vimscript") == "vim"
+    body = read_markdown(f"```javascript\n{jsx}```\n\n```js\n@@ nonsense\n```\n", "d.md", 1)
+    assert body.blocks[0] == CodeBlock(jsx, "jsx")
+    assert body.blocks[1] == CodeBlock("@@ nonsense\n", caption="js")  # neither reads it: plain
+    assert len(body.reports) == 1

@@ -65,6 +65,17 @@ def test_front_matter_opened_with_more_than_three_dashes() -> None:
     assert post.title == "Five dashes" and post.date == dt.date(2018, 5, 6)
 
 
+def test_toml_front_matter_after_blank_lines() -> None:
+    # Zola (and Hugo) skip blank lines before ``+++``; Zola's own theme pages start with one.
+    post = read_post(b'\n  \n+++\ntitle = "Late start"\ndate = 2020-02-03\n+++\n\nText.\n', "p.md")
+    assert post.title == "Late start" and post.date == dt.date(2020, 2, 3)
+    assert [plain_text(b.children) for b in post.body if isinstance(b, Paragraph)] == ["Text."]
+    split = split_front_matter('\n+++\ntitle = "T"\n+++\nBody\n', "p.md")
+    assert split.body_line == 4 and split.body.strip() == "Body"  # one line later than without
+    # Text before the ``+++`` line: no front matter
+    assert not split_front_matter('Intro\n+++\ntitle = "T"\n+++\n', "p.md").has_front_matter
+
+
 @pytest.mark.parametrize(
     ("path", "date", "month_only"),
     [

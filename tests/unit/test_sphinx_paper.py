@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from bookgen.model import CodeBlock
 from bookgen.read.post import MAX_PARSED_BYTES, read_post
+from bookgen.sphinx.book import many_chapters_preamble
 from bookgen.sphinx.paper import (
     CODE_BLOCK_CHARS,
     CODE_BLOCK_LINES,
@@ -17,6 +18,7 @@ from bookgen.sphinx.paper import (
     BreakLongLines,
     broken_text,
     code_chunks,
+    paper_text,
     text_breaks,
 )
 
@@ -70,3 +72,22 @@ def test_a_post_over_the_size_limit_is_cut_into_code_blocks_tex_can_hold() -> No
         assert part.rawsource == part.astext()  # highlighted as code, not a parsed literal
         lines = part.astext().split("\n")
         assert len(lines) <= CODE_BLOCK_LINES and max(map(len, lines)) <= CODE_LINE_LIMIT
+
+
+def test_characters_no_font_prints_are_a_white_square_on_paper() -> None:
+    # U+FFFD stops LuaTeX; private-use icons (a terminal font's) have no glyph in any font.
+    assert (
+        paper_text("a\ufffdb \uf489 dir/ \U000f0001 \U0001f7e2 é")
+        == "a\u25a1b \u25a1 dir/ \u25a1 \U0001f7e2 é"
+    )
+
+
+def test_books_of_100_chapters_number_them_in_digits_with_room_in_the_contents() -> None:
+    assert many_chapters_preamble(99) == ""  # report's own boxes hold two digits
+    assert "{\\setlength\\@tempdima{2.0em}}" in many_chapters_preamble(100)
+    wide = many_chapters_preamble(1877)
+    assert wide.startswith("\\makeatletter") and wide.rstrip().endswith("\\makeatother")
+    assert "\\patchcmd{\\l@chapter}{\\setlength\\@tempdima{1.5em}}{\\setlength\\@tempdima{2.5em}}" in wide
+    assert "\\renewcommand\\@pnumwidth{2.5em}" in wide
+    # fncychap spells numbers up to 99 only: chapter 891 was "CHAPTER ONE"
+    assert "\\renewcommand\\TheAlphaChapter{\\thechapter}" in wide

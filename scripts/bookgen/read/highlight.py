@@ -17,6 +17,18 @@ from pygments.util import ClassNotFound
 
 # Names Sphinx reads as "no colouring" or as its own lenient default.
 PLAIN_LANGUAGES = frozenset({"", "text", "none", "default"})
+# What to colour a block as when Pygments cannot under the author's name: React's JSX in
+# ``javascript`` blocks, TSX in ``typescript`` (``</div>`` is an error to the narrower
+# lexer), and names GitHub knows for Vim script and Pygments does not.
+FALLBACK_LANGUAGES = {
+    "javascript": "jsx",
+    "js": "jsx",
+    "typescript": "tsx",
+    "ts": "tsx",
+    "vimscript": "vim",
+    "viml": "vim",
+    "vimrc": "vim",
+}
 
 
 @lru_cache(maxsize=256)
@@ -25,6 +37,13 @@ def _lexer(language: str) -> Lexer | None:
         return get_lexer_by_name(language)
     except ClassNotFound:
         return None
+
+
+def fallback_language(code: str, language: str) -> str | None:
+    """The language ``code`` lexes in when it does not as ``language`` (JSX written as
+    ``javascript``, ``vimscript``), or None."""
+    other = FALLBACK_LANGUAGES.get(language.lower())
+    return other if other is not None and highlight_problem(code, other) is None else None
 
 
 def highlight_problem(code: str, language: str) -> str | None:

@@ -55,7 +55,7 @@ from ..model import (
     plain_text,
 )
 from .embeds import embed
-from .highlight import highlight_problem
+from .highlight import fallback_language, highlight_problem
 from .math import formula_problem
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
@@ -513,6 +513,9 @@ class TreeReader:
         problem = highlight_problem(code, language)
         if problem is None:
             return CodeBlock(code, language)
+        other = fallback_language(code, language)
+        if other is not None:
+            return CodeBlock(code, other)
         self.reports.append(Report(self.source, ReportKind.CODE, f"{problem}; shown as plain code", line))
         return CodeBlock(code, caption=language)  # the language the author named stays in the book
 

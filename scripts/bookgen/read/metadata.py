@@ -111,6 +111,12 @@ class _TomlHandler(BaseHandler):
 
     FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
     START_DELIMITER = END_DELIMITER = "+++"
+    # Zola and Hugo read ``+++`` front matter after blank lines too (Zola's theme pages
+    # start with one); a ``+++`` line is no Markdown, so nothing else could be meant.
+    _START = re.compile(r"(?:[ \t]*\n)*\+{3,}[ \t]*$", re.MULTILINE)
+
+    def detect(self, text: str) -> bool:
+        return self._START.match(text) is not None
 
     def load(self, fm: str) -> dict[str, Any]:
         return tomllib.loads(fm)

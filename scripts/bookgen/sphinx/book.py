@@ -56,6 +56,37 @@ def apply_book_metadata(app: Sphinx, config: Config) -> None:
         texescape.escape(str(text), config.latex_engine) for text in (config.project, config.author)
     )
     config.latex_documents = [(config.root_doc, "book.tex", title, author, "manual")]
+    preamble = many_chapters_preamble(len(book.get("posts") or []) + REFERENCE_CHAPTERS)
+    if preamble:
+        elements = dict(config.latex_elements)
+        elements["preamble"] = elements.get("preamble", "") + preamble
+        config.latex_elements = elements
+
+
+# A book of 100 chapters or more, on paper. The contents: report's box for a chapter
+# number holds two digits (1.5em), and its page number box three; a blog of hundreds or
+# thousands of posts ran its numbers into the titles ("1000Merge ..."). A bold digit is
+# half an em; half an em is left before the title. The chapter headings: fncychap's
+# Bjarne style spells the number out, knowing words up to 99 only, so chapter 891 was
+# headed "CHAPTER ONE"; such a book's headings show the number in digits. The reference
+# chapters (glossary, resources) come after the posts.
+REFERENCE_CHAPTERS = 5
+
+
+def many_chapters_preamble(chapters: int) -> str:
+    """Preamble LaTeX for a book of ``chapters`` chapters: for 100 or more, wider number
+    boxes in the contents and chapter numbers in digits; else nothing."""
+    digits = len(str(chapters))
+    if digits <= 2:
+        return ""
+    return (
+        "\\makeatletter\n"
+        f"\\patchcmd{{\\l@chapter}}{{\\setlength\\@tempdima{{1.5em}}}}"
+        f"{{\\setlength\\@tempdima{{{0.5 * digits + 0.5}em}}}}{{}}{{}}\n"
+        "\\renewcommand\\@pnumwidth{2.5em}\n"
+        "\\@ifundefined{TheAlphaChapter}{}{\\renewcommand\\TheAlphaChapter{\\thechapter}}\n"
+        "\\makeatother\n"
+    )
 
 
 def parts_for_paper(app: Sphinx, doctree: nodes.document) -> None:

@@ -189,28 +189,34 @@ class BreakLongLines(SphinxPostTransform):
                 used += ELEMENT_WEIGHT + len(str(node.get("refuri", "")))
 
 
-# LuaTeX reads U+FFFD (the replacement character, left in posts by an earlier decoding
-# gone wrong) as an invalid UTF-8 sequence and stops with an error: on paper it is a
-# white square, the same mark of a character that was lost.
-REPLACEMENT_CHARACTER = "\ufffd"
+# Characters printed as a white square, the mark of a character that cannot be shown:
+# U+FFFD (a character lost before the post was written, by an earlier decoding gone
+# wrong), which LuaTeX reads as invalid UTF-8 and stops on; and the Private Use Areas,
+# whose glyphs only the author's own font knows (Nerd Font icons in pasted terminal
+# output), which no font of the book has: LuaTeX would drop them with "Missing character".
 PAPER_STAND_IN = "\u25a1"
+_NO_GLYPH = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff]")
+
+
+def paper_text(text: str) -> str:
+    """``text`` with each character no font of the book can print as ``PAPER_STAND_IN``."""
+    return _NO_GLYPH.sub(PAPER_STAND_IN, text)
 
 
 class ReplacementCharacters(SphinxPostTransform):
-    """LaTeX only: U+FFFD in text and code printed as ``PAPER_STAND_IN``."""
+    """LaTeX only: U+FFFD and private-use characters in text and code printed as
+    ``PAPER_STAND_IN``."""
 
     default_priority = 190  # before BreakLongLines cuts code into pieces
     builders = ("latex",)
 
     def run(self, **kwargs: Any) -> None:
         for node in list(self.document.findall(nodes.Text)):
-            if REPLACEMENT_CHARACTER in node and node.parent is not None:
-                node.parent.replace(
-                    node, nodes.Text(str(node).replace(REPLACEMENT_CHARACTER, PAPER_STAND_IN))
-                )
+            if _NO_GLYPH.search(node) and node.parent is not None:
+                node.parent.replace(node, nodes.Text(paper_text(str(node))))
         for block in self.document.findall(nodes.literal_block):
-            if REPLACEMENT_CHARACTER in block.rawsource:
-                block.rawsource = block.rawsource.replace(REPLACEMENT_CHARACTER, PAPER_STAND_IN)
+            if _NO_GLYPH.search(block.rawsource):
+                block.rawsource = paper_text(block.rawsource)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
