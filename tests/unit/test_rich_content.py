@@ -168,6 +168,7 @@ FILES = ImageFiles(
         ("/img/logo.png", "a.md", ("posts", "img/logo.png")),
         ("../../images/site.png", "2024/a.md", ("static", "images/site.png")),
         ("images/site%2Epng", "a.md", ("static", "images/site.png")),
+        ("../../../../2024/bundle/cat.png", "2025/other/index.md", ("posts", "2024/bundle/cat.png")),
         ("../../../../etc/passwd", "2024/bundle/index.md", None),
         ("/../../etc/passwd", "a.md", None),
         ("missing.png", "a.md", None),
@@ -258,3 +259,10 @@ def test_other_shortcodes_stay_as_typed(tag: str) -> None:
     paragraph = blocks[0]
     assert isinstance(paragraph, Paragraph) and not any(isinstance(n, Link) for n in paragraph.children)
     assert reports == [ReportKind.TEMPLATE.value]
+
+
+def test_a_break_right_before_the_footnotes_is_left_to_myst() -> None:
+    """MyST draws a rule before the footnotes; the author's own would make two in a row,
+    which docutils refuses."""
+    post = read_post(b"# T\n\nText[^1].\n\n---\n\n[^1]: Note.\n", "p.md")
+    assert [type(block).__name__ for block in post.body] == ["Paragraph", "Footnote"]

@@ -10,6 +10,7 @@ from ..model import (
     Block,
     CodeBlock,
     EmptySection,
+    Footnote,
     Heading,
     Inline,
     Paragraph,
@@ -207,12 +208,13 @@ def tidy_structure(blocks: list[Block], source: str, reports: list[Report]) -> t
     out: list[Block] = []
     for index, block in enumerate(leveled):
         following = leveled[index + 1] if index + 1 < len(leveled) else None
-        # docutils refuses a transition at the start or end of a section.
+        # docutils refuses a transition at the start or end of a section; MyST draws one
+        # before the footnotes itself.
         if isinstance(block, ThematicBreak) and (
             not out
             or isinstance(out[-1], Heading | ThematicBreak)
             or following is None
-            or isinstance(following, Heading)
+            or isinstance(following, Heading | Footnote)
         ):
             continue
         out.append(block)

@@ -11,6 +11,7 @@ text, with a report.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import posixpath
 from collections.abc import Iterable
@@ -82,7 +83,18 @@ class ImageFiles:
                 continue
             if name in (self.posts if root == POSTS_ROOT else self.static):
                 return root, name
-        return None
+        # A path written for the site's URLs, not its files ("../../2024/05/07/post/x.svg"
+        # in Zola): the one file of the blog with that name, if only one has it.
+        same_name = self._by_name.get(posixpath.basename(path), [])
+        return same_name[0] if len(same_name) == 1 else None
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, list[tuple[str, str]]]:
+        names: dict[str, list[tuple[str, str]]] = {}
+        for root, files in ((POSTS_ROOT, self.posts), (STATIC_ROOT, self.static)):
+            for name in files:
+                names.setdefault(posixpath.basename(name), []).append((root, name))
+        return names
 
 
 def copy_name(root: str, path: str) -> str:
