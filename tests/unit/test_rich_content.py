@@ -266,3 +266,14 @@ def test_a_break_right_before_the_footnotes_is_left_to_myst() -> None:
     which docutils refuses."""
     post = read_post(b"# T\n\nText[^1].\n\n---\n\n[^1]: Note.\n", "p.md")
     assert [type(block).__name__ for block in post.body] == ["Paragraph", "Footnote"]
+
+
+def test_hugo_figure_shortcode_is_a_captioned_figure() -> None:
+    blocks, reports = read(
+        '{{< figure src="elephant.jpg" title="An elephant" caption="at sunset" alt="grey" >}}\n'
+    )
+    assert (
+        blocks == [Figure(Image("elephant.jpg", "grey"), (Text("An elephant at sunset"),))] and reports == []
+    )
+    blocks, reports = read('See {{< figure src="javascript:alert(1)" caption="the chart" >}}\n')
+    assert blocks == [Paragraph((Text("See the chart"),))] and reports == [ReportKind.IMAGE.value]

@@ -38,6 +38,25 @@ def shortcode_arguments(inner: str) -> tuple[str, list[str], dict[str, str]] | N
     return words[0].lower(), positional, named
 
 
+@dataclass(frozen=True)
+class FigureCode:
+    """Hugo's ``figure`` shortcode: an image with its words (the source is checked by the reader)."""
+
+    src: str
+    alt: str
+    caption: str
+
+
+def figure_shortcode(inner: str) -> FigureCode | None:
+    """``figure src="x.png" caption="..." title="..." alt="..."`` (Hugo), else None."""
+    parsed = shortcode_arguments(inner)
+    if parsed is None or parsed[0] != "figure" or not parsed[2].get("src"):
+        return None
+    named = {key: " ".join(value.split()) for key, value in parsed[2].items()}
+    caption = " ".join(part for part in (named.get("title", ""), named.get("caption", "")) if part)
+    return FigureCode(parsed[2]["src"], named.get("alt", ""), caption)
+
+
 def embed(inner: str) -> Embed | None:
     """The link for a shortcode's words, or None if it is no embed this book knows."""
     parsed = shortcode_arguments(inner)

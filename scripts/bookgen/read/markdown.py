@@ -54,7 +54,7 @@ from ..model import (
     ThematicBreak,
     plain_text,
 )
-from .embeds import embed
+from .embeds import embed, figure_shortcode
 from .highlight import fallback_language, highlight_problem
 from .math import formula_problem
 
@@ -610,7 +610,9 @@ class TreeReader:
     def _inline_image(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
         alt = " ".join(plain_text(self.inlines(node, line)).split())
         title = " ".join(str(node.attrs.get("title", "")).split())
-        src = str(node.attrs.get("src", ""))
+        return self._image(str(node.attrs.get("src", "")), alt, title, line)
+
+    def _image(self, src: str, alt: str, title: str, line: int | None) -> list[Inline]:
         target = image_source(src)
         if target is None:
             self.reports.append(
@@ -621,7 +623,7 @@ class TreeReader:
                     line,
                 )
             )
-            return [Text(" ".join(part for part in (alt, title) if part))]
+            return [Text(" ".join(dict.fromkeys(part for part in (alt, title) if part)))]
         return [Image(target, alt, title)]
 
     def _inline_math_inline(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
@@ -668,6 +670,9 @@ class TreeReader:
         found = embed(inner)
         if found is not None:  # inside a link, only its words: no link in a link
             return [Text(found.text)] if self._in_link else [Link((Text(found.text),), found.url)]
+        figure = figure_shortcode(inner)
+        if figure is not None:  # alone in its paragraph, with a caption: a figure
+            return self._image(figure.src, figure.alt or figure.caption, figure.caption, line)
         self.reports.append(
             Report(self.source, ReportKind.TEMPLATE, f"template tag {typed!r} shown as text, not run", line)
         )
