@@ -17,6 +17,16 @@ only on addresses, which are all gone by then) and, once per address:
 - caches the file, or a lasting refusal, under the build folder (``_build/cache/images``
   beside the outputs) keyed by the address's hash: a second build asks nothing.
 
+A post's own images (files inside the source folder) are checked for every builder,
+HTML too, before any other image transform and before a builder copies them: the
+header is read for the size (``max_pixels`` again: a PNG of a few bytes may claim 60000
+× 60000 pixels, which LuaLaTeX or a reader's browser would allocate) and a PNG's
+chunks are read through without decoding (a truncated or corrupt one stops LaTeX);
+a file whose header is not an image's at all is refused too. SVG has no pixels: for
+builders that put the file itself in the book (LaTeX, EPUB) it is checked as a
+fetched one is (no script, nothing fetched); HTML shows it by ``<img>``, which runs no
+script, so there it is left as it is.
+
 Formats a builder cannot include are converted by Pillow (GIF, WebP to PNG) and
 cairosvg (SVG to PDF), local images too. An image that is refused or cannot be
 converted becomes its alt text, with one info line naming document, address and
@@ -26,6 +36,7 @@ reason: an image a post cannot give never fails the build (``-W``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import http.client
 import importlib
@@ -35,6 +46,7 @@ import os
 import re
 import socket
 import ssl
+import struct
 import tempfile
 import time
 import urllib.parse
@@ -328,6 +340,53 @@ def sniff(data: bytes, max_pixels: int) -> str:
         raise Refused(f"a broken image ({exc})") from None
 
 
+def check_local(path: Path, max_pixels: int, *, svg_safety: bool) -> None:
+    """Refuse a post's own image file whose header claims more than ``max_pixels``, is
+    not an image's, or (PNG) whose chunks are truncated or corrupt; an SVG is checked as
+    a fetched one is when ``svg_safety`` (a builder puts the file in the book), else
+    left alone. Nothing is decoded: Pillow reads the header, and a PNG's ``verify``
+    reads its chunks and their checksums, never the pixels."""
+    reason = _local_refusal(str(path), *_stamp(path), max_pixels, svg_safety)
+    if reason is not None:
+        raise Refused(reason)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=4096)
+def _local_refusal(path: str, _mtime: int, _size: int, max_pixels: int, svg_safety: bool) -> str | None:
+    """Why the file at ``path`` is refused, or None; remembered while the file is unchanged
+    (one image in many documents is read once)."""
+    try:
+        mimetype = guess_mimetype(path)
+        if mimetype == SVG:
+            if svg_safety:
+                check_svg(Path(path).read_bytes())
+            return None
+        if mimetype == "application/pdf":
+            return None  # a figure LaTeX includes as it is (posts' files are never PDF)
+        try:
+            with warnings.catch_warnings():
+                # Pillow warns past its own limit; ours is lower and refuses instead.
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                image = Image.open(path)
+        except Image.DecompressionBombError as exc:
+            raise Refused(f"a decompression bomb ({exc})") from None
+        except UnidentifiedImageError:
+            raise Refused("not an image: its header is no known image format's") from None
+        with image:
+            check_pixels(image.size, max_pixels)
+            image.verify()
+    except Refused as exc:
+        return exc.reason
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
+        return f"a broken image ({exc.__class__.__name__}: {exc})"
+    return None
+
+
 # --- the cache -----------------------------------------------------------------------------
 
 
@@ -438,6 +497,32 @@ def leave_out(node: nodes.image, reason: str, env: BuildEnvironment) -> None:
         else nodes.paragraph(alt, alt, classes=["image-alt"])
     )
     node.replace_self(stand_in)
+
+
+class LocalImageCheck(BaseImageConverter):
+    """Every builder, HTML too: a post's own image (a file inside the source folder) that
+    ``check_local`` refuses is left out before any other image transform, and so never
+    copied into the output nor included by LaTeX."""
+
+    default_priority = 80
+
+    def apply(self, **kwargs: Any) -> None:
+        srcdir = Path(self.env.srcdir).resolve()
+        svg_safety = takes_files_only(self.env)
+        max_pixels = Limits().max_pixels
+        for node in list(self.document.findall(nodes.image)):
+            candidates: dict[str, str] = node.get("candidates", {})
+            if not candidates or "?" in candidates:
+                continue  # remote: the downloader's, or shown by its address
+            for candidate in dict.fromkeys(candidates.values()):
+                path = (srcdir / candidate).resolve()
+                if not path.is_relative_to(srcdir) or not path.is_file():
+                    continue  # not a post's file; or missing, which Sphinx has reported
+                try:
+                    check_local(path, max_pixels, svg_safety=svg_safety)
+                except Refused as exc:
+                    leave_out(node, exc.reason, self.env)
+                    break
 
 
 class SafeImageDownloader(BaseImageConverter):
@@ -557,6 +642,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("book_images_allow_private", False, "", types=[bool])
     app.add_config_value("book_images_cache", "", "", types=[str])
     app.connect("builder-inited", default_cache)
+    app.add_post_transform(LocalImageCheck)
     app.add_post_transform(SafeImageDownloader)
     app.add_post_transform(PillowConverter)
     app.add_post_transform(UnsuitableImages)
