@@ -508,7 +508,9 @@ class LocalImageCheck(BaseImageConverter):
 
     def apply(self, **kwargs: Any) -> None:
         srcdir = Path(self.env.srcdir).resolve()
-        svg_safety = takes_files_only(self.env)
+        # Every builder publishes the file itself (HTML copies it to _images/, where opening
+        # its address would run its script in the book's origin): SVGs are checked for all.
+        svg_safety = True
         max_pixels = Limits().max_pixels
         for node in list(self.document.findall(nodes.image)):
             candidates: dict[str, str] = node.get("candidates", {})
