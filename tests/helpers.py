@@ -196,14 +196,19 @@ def page_words(html_file: Path) -> set[str]:
 
 def _post_text(data: bytes, name: str) -> tuple[list[str], str]:
     """A post's field texts (title, description, tags) and its body, after the declared
-    repairs (control characters in its fields dropped too), front matter keys aside."""
+    repairs (control characters in its fields dropped too), front matter keys aside; a
+    Markdown body's HTML as a browser shows it (``shown_html``)."""
+    from bookgen.model import Shape
     from bookgen.read.decode import decode_post
     from bookgen.read.metadata import read_fields, split_front_matter
-    from bookgen.read.post import clean_fields
+    from bookgen.read.post import MAX_PARSED_BYTES, clean_fields, detect_shape
 
     split = split_front_matter(decode_post(data, name).text, name)
     fields = clean_fields(read_fields(split.fields, name), name)
-    return [fields.title, fields.description, *fields.tags], _without_markup_words(split.body)
+    body = split.body
+    if len(data) <= MAX_PARSED_BYTES and detect_shape(name, body, split.has_front_matter) is Shape.MARKDOWN:
+        body = _html_shown(body)
+    return [fields.title, fields.description, *fields.tags], _without_markup_words(body)
 
 
 def _without_markup_words(body: str) -> str:
@@ -231,6 +236,38 @@ def _without_markup_words(body: str) -> str:
             lines[token.map[0]] = line
             body = "\n".join(lines)
     return body
+
+
+# Elements a browser does not show the content of (or, for frames, shows another page).
+HIDDEN_HTML = frozenset(
+    {"script", "style", "object", "embed", "applet", "form", "noscript", "template", "textarea"}
+    | {"select", "iframe", "frame", "frameset", "noembed", "noframes"}
+)
+
+
+def shown_html(fragment: str) -> str:
+    """The words a browser shows of an HTML fragment: its text (comments, scripts, styles,
+    forms and frames aside) and the alt text of its images."""
+    import nh3
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(nh3.clean(fragment, clean_content_tags=set(HIDDEN_HTML)), "html.parser")
+    alts = " ".join(str(img.get("alt", "")) for img in soup.find_all("img"))
+    return soup.get_text(" ") + " " + alts
+
+
+def _html_shown(body: str) -> str:
+    """A Markdown body with each HTML block, and each paragraph holding inline HTML, as
+    ``shown_html`` (the lines of code blocks and plain paragraphs as written)."""
+    from bookgen.read.markdown import MARKDOWN
+
+    lines = body.split("\n")
+    for token in MARKDOWN.parse(body):
+        inline_html = token.type == "inline" and any(c.type == "html_inline" for c in token.children or [])
+        if token.map is not None and (token.type == "html_block" or inline_html):
+            start, end = token.map
+            lines[start:end] = [" ".join(shown_html(token.content).split())] + [""] * (end - start - 1)
+    return "\n".join(lines)
 
 
 def raw_post_words(path: Path) -> set[str]:

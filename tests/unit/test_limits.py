@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator
 import pytest
 
 from bookgen.model import Block, Heading, Inline, ListBlock, Paragraph, Quote, Table
-from bookgen.read.markdown import MAX_BLOCK_NESTING, MAX_INLINE_NESTING
 from bookgen.read.post import read_post
+from bookgen.read.shared import MAX_BLOCK_NESTING, MAX_INLINE_NESTING
 from bookgen.render.post_page import render_post_page
 from tests.helpers import words
 

@@ -15,6 +15,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import Error
 from pygments.util import ClassNotFound
 
+from ..model import CodeBlock, Report, ReportKind
+
 # Names Sphinx reads as "no colouring" or as its own lenient default.
 PLAIN_LANGUAGES = frozenset({"", "text", "none", "default"})
 # What to colour a block as when Pygments cannot under the author's name: React's JSX in
@@ -58,3 +60,16 @@ def highlight_problem(code: str, language: str) -> str | None:
         if token_type in Error:
             return f"the code does not read as {language} (at {value[:20]!r})"
     return None
+
+
+def checked_code(code: str, language: str, source: str, line: int | None) -> tuple[CodeBlock, Report | None]:
+    """A code block in ``language`` when Sphinx can colour it so; else plain, with a report
+    and the language the author named kept as its caption."""
+    problem = highlight_problem(code, language)
+    if problem is None:
+        return CodeBlock(code, language), None
+    other = fallback_language(code, language)
+    if other is not None:
+        return CodeBlock(code, other), None
+    report = Report(source, ReportKind.CODE, f"{problem}; shown as plain code", line)
+    return CodeBlock(code, caption=language), report

@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkLabel
@@ -55,15 +54,21 @@ from ..model import (
     plain_text,
 )
 from .embeds import embed, figure_shortcode
-from .highlight import fallback_language, highlight_problem
+from .highlight import checked_code
+from .html import HtmlReader, InlineTags
 from .math import formula_problem
+from .shared import (
+    LANGUAGE_CHARS,
+    MAX_BLOCK_NESTING,
+    MAX_INLINE_NESTING,
+    SAFE_SCHEMES,
+    image_source,
+    merge_text,
+    safe_url,
+    scheme,
+    unlink,
+)
 
-SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
-LANGUAGE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-_.#")
-# Nesting bounds, so that no walk of a post (here, in the renderers, in Sphinx, in LaTeX)
-# runs deep; beyond them the words stay and the markup goes, with a report.
-MAX_BLOCK_NESTING = 6  # quotes and lists inside one another, as the model keeps them
-MAX_INLINE_NESTING = 8  # emphasis, links and the like inside one another
 # markdown-it drops the rest of a post beyond ``maxNesting`` (20) levels of quotes and
 # lists (a quote is one level, a list item two); from this level the rest of the
 # innermost container is read as one paragraph of its lines instead.
@@ -323,43 +328,6 @@ PLAIN_INLINE = _build_plain_inline()
 BLOCK_PROBE = _build_block_probe()
 
 
-def _scheme(url: str) -> str:
-    try:
-        return urlsplit(url.strip()).scheme.lower()
-    except ValueError:
-        return ""
-
-
-def image_source(src: str) -> str | None:
-    """The image address if the book may show it: an absolute web address, or a path
-    (relative to the post, or to the site's root) that resolve looks up among the
-    blog's files; ``None`` for other schemes (``data:``, ``file:``, ``javascript:``)."""
-    src = src.strip()
-    try:
-        parts = urlsplit(src)
-    except ValueError:
-        return None
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return src
-    if not parts.scheme and not parts.netloc and parts.path and not src.startswith("//"):
-        return src
-    return None
-
-
-def safe_url(url: str) -> str | None:
-    """The URL if it is an absolute link of a scheme a reader can follow safely."""
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in SAFE_SCHEMES:
-        return None
-    if parts.scheme.lower() != "mailto" and not parts.netloc:
-        return None
-    return url
-
-
 class TreeReader:
     """Walks a markdown-it syntax tree into model nodes, collecting reports.
 
@@ -373,6 +341,12 @@ class TreeReader:
         self._nesting = 0  # inside list items or quotes: no sections, no transitions
         self._flattening = False  # inside a quote or list nested too deep to keep
         self._in_link = False
+        self.html = HtmlReader(source)  # the post's HTML, with one tally of what it hid
+
+    def finish(self) -> list[Report]:
+        """All the reports, the HTML reader's included, its one ``html`` line last."""
+        summary = self.html.summary()
+        return [*self.reports, *self.html.reports, *([summary] if summary else [])]
 
     # -- blocks ---------------------------------------------------------------------
 
@@ -392,6 +366,8 @@ class TreeReader:
         if node.meta.get("flattened") and not self._flattening:  # else reported with its container
             self._report_flattened(node)
         children = self.inlines(node.children[0], self._line(node))
+        if not children:  # only HTML that shows nothing (a comment)
+            return []
         if len(children) == 1 and isinstance(children[0], Image) and children[0].title:
             # An image alone in its paragraph, with a title: a figure captioned by it.
             image = children[0]
@@ -505,19 +481,19 @@ class TreeReader:
         return [] if self._nesting else [ThematicBreak()]
 
     def _block_html_block(self, node: SyntaxTreeNode) -> Sequence[Block]:
-        # Raw HTML is shown as the literal text the author typed, never passed through.
-        return [self._code(node.content, "html", self._line(node))]
+        # Raw HTML as its readers saw it, through the allowlist sanitizer; beyond the
+        # work bounds, the literal text the author typed. Never passed through.
+        line = self._line(node)
+        if not self.html.afford(node.content, line):
+            return [self._code(node.content, "html", line)]
+        return self.html.read_block(node.content, line, self._nesting)
 
     def _code(self, code: str, language: str, line: int | None) -> CodeBlock:
         """A code block in ``language`` when Sphinx can colour it so, else plain, reported."""
-        problem = highlight_problem(code, language)
-        if problem is None:
-            return CodeBlock(code, language)
-        other = fallback_language(code, language)
-        if other is not None:
-            return CodeBlock(code, other)
-        self.reports.append(Report(self.source, ReportKind.CODE, f"{problem}; shown as plain code", line))
-        return CodeBlock(code, caption=language)  # the language the author named stays in the book
+        block, report = checked_code(code, language, self.source, line)
+        if report is not None:
+            self.reports.append(report)
+        return block
 
     def _block_table(self, node: SyntaxTreeNode) -> Sequence[Block]:
         line = self._line(node)
@@ -562,10 +538,19 @@ class TreeReader:
                     line,
                 )
             )
-        out: list[Inline] = []
+        tags = InlineTags(self.html, line)  # inline HTML tags, paired around the Markdown
         for child in node.children:
-            out.extend(self._inline(child, line))
-        return _merge_text(out)
+            if child.type == "html_inline":
+                self._html_inline(tags, child.content, line)
+            else:
+                tags.add(self._inline(child, line))
+        return merge_text(tags.close())
+
+    def _html_inline(self, tags: InlineTags, html: str, line: int | None) -> None:
+        if self.html.afford(html, line):
+            tags.tag(html)
+        else:
+            tags.add([Code(html)])
 
     def _inline(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
         """``node`` as model inlines, by its ``_inline_<type>`` method; an unknown kind is
@@ -590,9 +575,6 @@ class TreeReader:
         return [LineBreak()]
 
     def _inline_code_inline(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
-        return [Code(node.content)]
-
-    def _inline_html_inline(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
         return [Code(node.content)]
 
     def _inline_em(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
@@ -694,16 +676,16 @@ class TreeReader:
                 )
             )
             return list(children)
-        return [Link(children, target)]
+        return [Link(unlink(children), target)]
 
     def _malformed_link(self, label: str, target: str, line: int | None) -> list[Inline]:
-        scheme = _scheme(target)
-        if scheme and scheme not in SAFE_SCHEMES and len(scheme) > 1:
+        target_scheme = scheme(target)
+        if target_scheme and target_scheme not in SAFE_SCHEMES and len(target_scheme) > 1:
             self.reports.append(
                 Report(
                     self.source,
                     ReportKind.UNSAFE_LINK,
-                    f"link [{label}] has a {scheme}: target; kept the text only",
+                    f"link [{label}] has a {target_scheme}: target; kept the text only",
                     line,
                 )
             )
@@ -743,26 +725,6 @@ def _without_box(item: tuple[Block, ...]) -> tuple[Block, ...]:
     return (Paragraph(children), *item[1:])
 
 
-def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
-    """Join neighbouring text, and neighbouring code (two code spans side by side would
-    share their backticks when written out); each run joined once, so linear."""
-    merged: list[Inline] = []
-    run: list[str] = []
-    run_kind: type[Text] | type[Code] | None = None
-    for node in [*nodes, None]:
-        kind = type(node) if isinstance(node, Text | Code) else None
-        if run and kind is not run_kind:
-            assert run_kind is not None
-            merged.append(run_kind("".join(run)))
-            run.clear()
-        if isinstance(node, Text | Code):
-            run.append(node.text)
-            run_kind = kind
-        elif node is not None:
-            merged.append(node)
-    return tuple(merged)
-
-
 # What can start something other than literal text in ``PLAIN_INLINE``: a link or a
 # malformed one ("["), a template tag ("{"), and what markdown-it rewrites (CR, NUL).
 _PLAIN_INLINE_STARTS = frozenset("[{\r\0")
@@ -797,9 +759,10 @@ def read_markdown(text: str, source: str, first_line: int) -> MarkdownBody:
     nodes = SyntaxTreeNode(tokens).children
     mark = next((i for i, node in enumerate(nodes) if _is_more_mark(node)), None)
     if mark is None:
-        return MarkdownBody(reader.blocks(nodes), reader.reports)
+        return MarkdownBody(reader.blocks(nodes), reader.finish())
     summary = reader.blocks(nodes[:mark])
-    return MarkdownBody(summary + reader.blocks(nodes[mark + 1 :]), reader.reports, len(summary))
+    rest = reader.blocks(nodes[mark + 1 :])
+    return MarkdownBody(summary + rest, reader.finish(), len(summary))
 
 
 def _is_more_mark(node: SyntaxTreeNode) -> bool:
@@ -827,4 +790,4 @@ def parse_plain_inline(line: str, source: str, line_number: int) -> tuple[tuple[
     inlines: list[Inline] = []
     for paragraph in tree.children:
         inlines.extend(reader.inlines(paragraph.children[0], line_number))
-    return _merge_text(inlines), reader.reports
+    return merge_text(inlines), reader.reports

@@ -48,7 +48,7 @@ from ..model import (
     ThematicBreak,
     plain_text,
 )
-from ..read.markdown import LANGUAGE_CHARS
+from ..read.shared import LANGUAGE_CHARS
 
 # Escaped wherever they stand: they open inline markup (emphasis, code, links, roles,
 # substitutions, HTML, entities, math, tables) in MyST.
