@@ -159,7 +159,8 @@ def test_unsafe_links_and_images_are_their_text_with_a_report() -> None:
         '<img srcset="javascript:alert(1) 1x" src="data:image/png;base64,AAAA" alt="the alt">'
     )
     assert blocks == (Paragraph((Text("click rel the alt"),)),)
-    assert [r.split(":")[0] for r in reports] == ["unsafe-link", "unsafe-link", "image"]
+    assert [r.split(":")[0] for r in reports] == ["unsafe-link", "image", "html"]
+    assert reports[-1] == "html: links to the blog's own pages, kept as text (1)"
 
 
 def test_iframes_of_video_hosts_become_links_others_are_removed() -> None:

@@ -54,6 +54,7 @@ from .shared import (
     image_source,
     merge_text,
     safe_url,
+    scheme,
     unlink,
 )
 
@@ -337,6 +338,11 @@ def _video(src: str) -> Link | None:
     return None if found is None else Link((Text(found.text),), found.url)
 
 
+def _shortened(address: str, limit: int = 60) -> str:
+    """An address for a report line: a ``data:`` image can be megabytes."""
+    return address if len(address) <= limit else address[:limit] + "…"
+
+
 def _start(value: str) -> int:
     value = value.strip()
     return int(value) if value.isdigit() and len(value) < 10 else 1
@@ -436,7 +442,11 @@ class HtmlReader:
             return None
         comments = self.removed["comment"]
         parts = [f"{comments} comment{'s' if comments != 1 else ''} not shown"] if comments else []
-        parts.extend(f"{what} removed ({n})" for what, n in sorted(self.removed.items()) if what != "comment")
+        parts.extend(
+            f"{what} ({n})" if what.startswith("links") else f"{what} removed ({n})"
+            for what, n in sorted(self.removed.items())
+            if what != "comment"
+        )
         return Report(self.source, ReportKind.HTML, "; ".join(parts), self._first_removal)
 
     def _tree(self, html: str, line: int | None) -> Element:
@@ -445,16 +455,13 @@ class HtmlReader:
         for what, times in survey.removed.items():
             self.count(what, line, times)
         for href in survey.links:
-            if safe_url(href) is None:
-                self._report(
-                    ReportKind.UNSAFE_LINK,
-                    f"link target {href!r} is not an absolute web address; kept the text only",
-                )
+            self.check_link(href, line)
         for src in survey.images:
             if image_source(src) is None:
                 self._report(
                     ReportKind.IMAGE,
-                    f"image {src!r} is neither a web address nor a file of the blog; shown as its text",
+                    f"image {_shortened(src)!r} is neither a web address nor a file of the blog; "
+                    "shown as its text",
                 )
         root, flattened = build_tree(html)
         if flattened:
@@ -462,6 +469,23 @@ class HtmlReader:
                 ReportKind.STRUCTURE, f"HTML nested over {MAX_DEPTH} deep; the inner elements as text"
             )
         return root
+
+    def check_link(self, href: str, line: int | None) -> None:
+        """Report a link the book cannot keep: an unsafe scheme one by one, a link to a
+        page of the blog itself (not in the book; its words stay) in the tally."""
+        if not href or safe_url(href) is not None:
+            return
+        if not scheme(href):
+            self.count("links to the blog's own pages, kept as text", line)
+            return
+        self.reports.append(
+            Report(
+                self.source,
+                ReportKind.UNSAFE_LINK,
+                f"link target {_shortened(href)!r} is not an absolute web address; kept the text only",
+                line,
+            )
+        )
 
     def _report(self, kind: ReportKind, message: str) -> None:
         self.reports.append(Report(self.source, kind, message, self._line))
@@ -817,16 +841,8 @@ class InlineTags:
             else:
                 self.add([Code(html)])
         elif parsed.tag in INLINE_TAGS and len(self._frames) <= MAX_INLINE_NESTING:
-            href = parsed.attrs.get("href", "")
-            if parsed.tag == "a" and href and safe_url(href) is None:
-                self.reader.reports.append(
-                    Report(
-                        self.reader.source,
-                        ReportKind.UNSAFE_LINK,
-                        f"link target {href!r} is not an absolute web address; kept the text only",
-                        self.line,
-                    )
-                )
+            if parsed.tag == "a":
+                self.reader.check_link(parsed.attrs.get("href", ""), self.line)
             self._frames.append(_Frame(parsed.tag, parsed.attrs))
         # Any other tag (a block, an unknown one) is dropped; the text around it stays.
 

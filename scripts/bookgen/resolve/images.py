@@ -39,7 +39,9 @@ from ..model import (
     Strong,
     Text,
     map_running_text,
+    plain_text,
 )
+from ..read.post import tidy_structure
 
 POSTS_ROOT = "posts"  # the two roots a copy comes from
 STATIC_ROOT = "static"
@@ -117,9 +119,18 @@ def resolve_images(post: Post, files: ImageFiles, page_depth: int = 1) -> Resolv
     """The post with each local image pointing at its copy (a path from the post's page,
     ``page_depth`` folders below the output folder), or shown as its alt text."""
     walker = _ImageWalker(post, files, "../" * page_depth)
-    body = walker.blocks(post.body)
+    # A missing image with no alt text leaves its paragraph empty: drop it, and tidy
+    # again, or scene breaks it stood between would meet (docutils refuses that).
+    shown = [block for block in walker.blocks(post.body) if not _empty_paragraph(block)]
+    body = tidy_structure(shown, post.source, walker.reports)
     lead = walker.inlines(post.lead)
     return ResolvedImages(dataclasses.replace(post, body=body, lead=lead), walker.copies, walker.reports)
+
+
+def _empty_paragraph(block: Block) -> bool:
+    return isinstance(block, Paragraph) and not any(
+        isinstance(node, Image) or plain_text((node,)).strip() for node in block.children
+    )
 
 
 class _ImageWalker:
