@@ -193,6 +193,13 @@ def test_local_images_point_at_their_copies_and_missing_ones_are_their_text() ->
     assert [r.kind for r in resolved.reports] == [ReportKind.IMAGE]
 
 
+def test_missing_images_without_alt_text_leave_no_scene_breaks_together() -> None:
+    post = read_post(b"# T\n\nWords.\n\n---\n\n![](a.png)\n\n---\n\n<img src='/b.png'>\n", "a.md")
+    resolved = resolve_images(post, FILES)
+    assert resolved.post.body == (Paragraph((Text("Words."),)),)  # docutils refuses a trailing break
+    assert [r.kind for r in resolved.reports] == [ReportKind.IMAGE, ReportKind.IMAGE]
+
+
 def test_copy_names_are_safe_and_distinct() -> None:
     names = {copy_name("posts", p) for p in ("a/Cat Photo.PNG", "b/Cat Photo.PNG", "../x.png", 'q"<>.png')}
     assert len(names) == 4

@@ -205,6 +205,12 @@ def tidy_structure(blocks: list[Block], source: str, reports: list[Report]) -> t
         else:
             leveled.append(block)
 
+    # The block after each, scene breaks skipped: a run of breaks is one (resolve can
+    # leave breaks together when what stood between them showed nothing).
+    after: list[Block | None] = [None] * len(leveled)
+    for index in range(len(leveled) - 2, -1, -1):
+        nxt = leveled[index + 1]
+        after[index] = after[index + 1] if isinstance(nxt, ThematicBreak) else nxt
     out: list[Block] = []
     for index, block in enumerate(leveled):
         following = leveled[index + 1] if index + 1 < len(leveled) else None
@@ -213,8 +219,8 @@ def tidy_structure(blocks: list[Block], source: str, reports: list[Report]) -> t
         if isinstance(block, ThematicBreak) and (
             not out
             or isinstance(out[-1], Heading | ThematicBreak)
-            or following is None
-            or isinstance(following, Heading | Footnote)
+            or after[index] is None
+            or isinstance(after[index], Heading | Footnote)
         ):
             continue
         out.append(block)
