@@ -255,3 +255,11 @@ def test_any_html_renders_to_no_directive_the_converter_does_not_write(html: str
     assert directives <= {"{figure}", "{dropdown}", "{code-block}", "{math}"}, html
     assert "html_block" not in page.blocks and "html_inline" not in page.inline, html
     assert not set(page.roles), html
+
+
+def test_xmp_shows_its_content_as_typed_and_empty_tables_are_nothing() -> None:
+    blocks, reports = read(
+        "<xmp>\n<div id='app'>\n<!-- c --><style>x{}</style>\n</xmp><table><tr><td></td></tr></table>"
+    )
+    assert blocks == (CodeBlock("<div id='app'>\n<!-- c --><style>x{}</style>\n"),)
+    assert reports == []

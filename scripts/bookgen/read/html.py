@@ -76,7 +76,7 @@ TRANSPARENT_BLOCKS = frozenset(
 )  # fmt: skip
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCK_TAGS = TRANSPARENT_BLOCKS | HEADINGS | {"blockquote", "details", "dl", "figure", "hr", "ol", "pre"}
-BLOCK_TAGS |= {"table", "ul"}
+BLOCK_TAGS |= {"listing", "table", "ul", "xmp"}  # <xmp> shows its content as typed
 ALLOWED = INLINE_TAGS | BLOCK_TAGS
 # Removed with all they hold: a reader never saw them as text.
 REMOVED = frozenset(
@@ -182,6 +182,8 @@ class _Survey(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
+        if tag == "xmp":  # its content is text, as for the tree
+            self.set_cdata_mode(tag)
         if tag in REMOVED:
             self.removed[f"<{tag}>"] += 1
         elif tag == "a" and values.get("href"):
@@ -220,6 +222,8 @@ class _TreeBuilder(HTMLParser):
             self._stack[-1].children.append(element)
             self._stack.append(element)
             self._open[tag] += 1
+            if tag == "xmp":  # its content is text, tags and all, up to </xmp>
+                self.set_cdata_mode(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -591,6 +595,8 @@ class HtmlReader:
             self.reports.append(report)
         return [block]
 
+    _block_listing = _block_xmp = _block_pre
+
     def _block_hr(self, node: Element) -> Sequence[Block]:
         return [] if self._nesting else [ThematicBreak()]
 
@@ -600,6 +606,8 @@ class HtmlReader:
         rows = _elements([c for c in node.children if c not in captions], "tr")
         if not rows:
             return before
+        if not _text_of(rows).strip() and not _elements(rows, "img"):
+            return before  # a table of no words (a layout, a script's template): nothing to show
         cells = [
             [c for c in row.children if isinstance(c, Element) and c.tag in ("th", "td")] for row in rows
         ]
