@@ -263,3 +263,8 @@ def test_xmp_shows_its_content_as_typed_and_empty_tables_are_nothing() -> None:
     )
     assert blocks == (CodeBlock("<div id='app'>\n<!-- c --><style>x{}</style>\n"),)
     assert reports == []
+
+
+def test_a_line_break_ending_a_paragraph_is_no_stray_backslash() -> None:
+    body = read_markdown("We talk about<br>\n\n<p>words<br><br></p>\n", "p.md", 1)
+    assert render_blocks(body.blocks) == "We talk about\n\nwords"

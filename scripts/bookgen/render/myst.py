@@ -129,6 +129,8 @@ def link_target(url: str) -> str:
 def render_inlines(nodes: Iterable[Inline], line_start: bool = True) -> str:
     out: list[str] = []
     at_start = line_start
+    if line_start:  # a block's text: a line break at its end is no break, but a stray "\"
+        nodes = _without_trailing_breaks(list(nodes))
     for node in nodes:
         piece = _render_inline(node, at_start)
         out.append(piece)
@@ -136,6 +138,17 @@ def render_inlines(nodes: Iterable[Inline], line_start: bool = True) -> str:
     rendered = "".join(out)
     # Trailing spaces before a line end would turn into hard breaks.
     return "\n".join(line.rstrip() for line in rendered.split("\n"))
+
+
+def _without_trailing_breaks(nodes: list[Inline]) -> list[Inline]:
+    end = len(nodes)
+    while end and _blank(nodes[end - 1]):
+        end -= 1
+    return nodes[:end]
+
+
+def _blank(node: Inline) -> bool:
+    return isinstance(node, LineBreak) or (isinstance(node, Text) and not node.text.strip())
 
 
 def _render_inline(node: Inline, line_start: bool) -> str:
