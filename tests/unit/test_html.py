@@ -268,3 +268,10 @@ def test_xmp_shows_its_content_as_typed_and_empty_tables_are_nothing() -> None:
 def test_a_line_break_ending_a_paragraph_is_no_stray_backslash() -> None:
     body = read_markdown("We talk about<br>\n\n<p>words<br><br></p>\n", "p.md", 1)
     assert render_blocks(body.blocks) == "We talk about\n\nwords"
+
+
+def test_a_post_of_deep_html_is_bounded_and_reported_once() -> None:
+    start = time.monotonic()
+    body = read_markdown(("<div>" * (MAX_BLOCK_TAGS - 100) + "\n\n") * 11, "p.md", 1)
+    assert time.monotonic() - start < 20
+    assert [r.kind for r in body.reports] == [ReportKind.STRUCTURE, ReportKind.HTML]

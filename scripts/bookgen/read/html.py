@@ -469,7 +469,7 @@ class HtmlReader:
                 )
         root, flattened = build_tree(html)
         if flattened:
-            self._report(
+            self._report_once(
                 ReportKind.STRUCTURE, f"HTML nested over {MAX_DEPTH} deep; the inner elements as text"
             )
         return root
@@ -521,7 +521,7 @@ class HtmlReader:
             return read(node)
         if node.tag in TRANSPARENT_BLOCKS:
             return self._blocks(node.children)
-        self._report(ReportKind.STRUCTURE, f"unexpected HTML <{node.tag}>; kept its text")
+        self._report_once(ReportKind.STRUCTURE, f"unexpected HTML <{node.tag}>; kept its text")
         return self._blocks(node.children)
 
     def _paragraph(self, run: Sequence[Element | str]) -> list[Block]:
@@ -554,7 +554,7 @@ class HtmlReader:
     def _flattened(self, node: Element) -> list[Block]:
         """The blocks of a list, quote, details or definition list nested too deep."""
         if not self._flattening:
-            self._report(
+            self._report_once(
                 ReportKind.STRUCTURE,
                 f"HTML quotes and lists nested over {MAX_BLOCK_NESTING} deep; the inner ones shown unnested",
             )
