@@ -275,3 +275,17 @@ def test_a_post_of_deep_html_is_bounded_and_reported_once() -> None:
     body = read_markdown(("<div>" * (MAX_BLOCK_TAGS - 100) + "\n\n") * 11, "p.md", 1)
     assert time.monotonic() - start < 20
     assert [r.kind for r in body.reports] == [ReportKind.STRUCTURE, ReportKind.HTML]
+
+
+def test_a_pipe_in_code_in_a_table_cell_stays_in_its_cell() -> None:
+    blocks, _ = read(
+        "<table><tr><th>a</th><th>b</th></tr><tr><td><code>x|y</code></td><td>z|w</td></tr></table>"
+    )
+    page = render_blocks(blocks)
+    assert page.split("\n")[2] == "| `x\\|y` | z\\|w |"
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    shown = create_md_parser(MdParserConfig(), RendererHTML).render(page)
+    assert "<td><code>x|y</code></td>" in shown and "<td>z|w</td>" in shown

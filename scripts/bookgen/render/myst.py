@@ -7,6 +7,7 @@ HTML. Only this module writes MyST syntax, so only it needs to get escaping righ
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import string
 from collections.abc import Callable, Iterable
@@ -263,12 +264,26 @@ def _table(block: Table, _: int) -> str:
 
     def row(cells: tuple[tuple[Inline, ...], ...]) -> str:
         padded = list(cells) + [()] * (width - len(cells))
-        return "| " + " | ".join(render_inlines(cell) or " " for cell in padded) + " |"
+        return "| " + " | ".join(render_inlines(_cell(cell)) or " " for cell in padded) + " |"
 
     align = list(block.align) + [""] * (width - len(block.align))
     lines = [row(block.header), "|" + "".join(_ALIGN_RULES[a] + "|" for a in align[:width])]
     lines.extend(row(r) for r in block.rows)
     return "\n".join(lines)
+
+
+def _cell(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """A table cell's text: a pipe in code or math escaped, or it would end the cell (the
+    table rule reads ``\\|`` as a pipe before it reads the code)."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Code | Math) and "|" in node.text:
+            out.append(type(node)(node.text.replace("|", "\\|")))
+        elif isinstance(node, Emphasis | Strong | Strikethrough | Link):
+            out.append(dataclasses.replace(node, children=_cell(node.children)))
+        else:
+            out.append(node)
+    return tuple(out)
 
 
 _ALIGN_RULES = {"left": ":---", "center": ":---:", "right": "---:", "": "---"}
