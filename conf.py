@@ -33,6 +33,7 @@ extensions = [
     "bookgen.sphinx.outputs",
     "bookgen.sphinx.images",
     "bookgen.sphinx.mathml",
+    "bookgen.sphinx.details",
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",

@@ -44,3 +44,14 @@ def test_every_picture_of_a_post_loads_offline(browser: Any, bundle_page: Path) 
     assert all(complete and width > 0 for _, complete, width in images), images
     assert asked == []
     page.close()
+
+
+def test_details_open_to_show_what_they_hold(browser: Any, bundle_page: Path) -> None:
+    page = watch_page(browser.new_page(viewport={"width": 1000, "height": 900}))
+    page.goto(bundle_page.as_uri(), wait_until="load")
+    summary = page.get_by_text("Where narwhals live")
+    hidden = page.get_by_text("under the pack ice")
+    assert summary.is_visible() and not hidden.is_visible()
+    summary.click()
+    hidden.wait_for(state="visible")
+    page.close()

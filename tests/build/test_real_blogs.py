@@ -112,6 +112,8 @@ def test_pictures_are_in_the_epub_and_it_passes_epubcheck(tmp_path: Path) -> Non
     )
     with zipfile.ZipFile(out / "book.epub") as epub:
         assert any(name.endswith("cover.png") for name in epub.namelist())
+        page = epub.read("generated/posts/a-page-bundle-with-its-pictures.xhtml").decode("utf-8")
+        assert "Where narwhals live" in page and "under the pack ice" in page  # details shown open
     epubcheck = str(Path(shutil.which("epubcheck") or "epubcheck").resolve())  # a jar, run by java
     result = subprocess.run(
         ["java", "-jar", epubcheck, str(out / "book.epub")], check=False, capture_output=True, text=True

@@ -28,6 +28,7 @@ from bookgen.model import (
     Table,
     Text,
     ThematicBreak,
+    plain_text,
 )
 from bookgen.read.html import MAX_BLOCK_TAGS, read_html_block, read_html_inline
 from bookgen.read.markdown import read_markdown
@@ -289,3 +290,21 @@ def test_a_pipe_in_code_in_a_table_cell_stays_in_its_cell() -> None:
 
     shown = create_md_parser(MdParserConfig(), RendererHTML).render(page)
     assert "<td><code>x|y</code></td>" in shown and "<td>z|w</td>" in shown
+
+
+def test_github_style_details_hold_the_markdown_between_their_tags() -> None:
+    text = (
+        "<details>\n<summary>Where narwhals live</summary>\n\nArctic **waters**.\n\n"
+        "<details><summary>Inner</summary>\n\nDeeper.\n\n</details>\n\n</details>\n\nAfter.\n"
+    )
+    blocks = read_markdown(text, "p.md", 1).blocks
+    assert len(blocks) == 2 and isinstance(blocks[0], Details) and isinstance(blocks[1], Paragraph)
+    outer = blocks[0]
+    assert plain_text(outer.summary) == "Where narwhals live"
+    assert isinstance(outer.children[0], Paragraph) and isinstance(outer.children[1], Details)
+    assert plain_text(outer.children[1].summary) == "Inner"
+
+
+def test_an_unclosed_details_block_stays_on_its_own() -> None:
+    blocks = read_markdown("<details><summary>Open</summary>\n\nText after.\n", "p.md", 1).blocks
+    assert isinstance(blocks[0], Details) and isinstance(blocks[-1], Paragraph)

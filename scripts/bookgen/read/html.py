@@ -253,6 +253,34 @@ class _TreeBuilder(HTMLParser):
             self._stack[-1].children.append(" ")
 
 
+class _DetailsBalance(HTMLParser):
+    """How many ``<details>`` an HTML block opens and leaves open (negative: closes)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.balance = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.balance += tag == "details"
+
+    def handle_endtag(self, tag: str) -> None:
+        self.balance -= tag == "details"
+
+
+DETAILS_PROBE_LIMIT = 4_000  # characters: an opening or closing block is a line or two
+
+
+def details_balance(html: str) -> int:
+    """``<details>`` opened minus closed in a raw HTML block: GitHub-style details hold
+    Markdown between an opening block and a closing one. Long blocks are not probed."""
+    if len(html) > DETAILS_PROBE_LIMIT or "details" not in html.lower():
+        return 0
+    parser = _DetailsBalance()
+    parser.feed(html)
+    parser.close()
+    return parser.balance
+
+
 def build_tree(html: str) -> tuple[Element, bool]:
     """The sanitized ``html`` as a tree, and whether it was flattened for depth."""
     builder = _TreeBuilder()

@@ -29,6 +29,7 @@ from ..model import (
     Code,
     CodeBlock,
     DefinitionList,
+    Details,
     Emphasis,
     Figure,
     Footnote,
@@ -55,7 +56,7 @@ from ..model import (
 )
 from .embeds import embed, figure_shortcode
 from .highlight import checked_code
-from .html import HtmlReader, InlineTags
+from .html import HtmlReader, InlineTags, details_balance
 from .math import formula_problem
 from .shared import (
     LANGUAGE_CHARS,
@@ -352,12 +353,35 @@ class TreeReader:
 
     def blocks(self, nodes: Sequence[SyntaxTreeNode]) -> tuple[Block, ...]:
         out: list[Block] = []
-        for node in nodes:
+        index = 0
+        while index < len(nodes):
+            node = nodes[index]
+            end = _details_end(nodes, index)
+            if end is not None:
+                out.extend(self._details_span(node, nodes[index + 1 : end], nodes[end]))
+                index = end + 1
+                continue
             render: Callable[[SyntaxTreeNode], Sequence[Block]] = getattr(
                 self, f"_block_{node.type}", self._block_unknown
             )
             out.extend(render(node))
+            index += 1
         return tuple(out)
+
+    def _details_span(
+        self, opening: SyntaxTreeNode, inner: Sequence[SyntaxTreeNode], closing: SyntaxTreeNode
+    ) -> Sequence[Block]:
+        """``<details><summary>..</summary>``, Markdown, ``</details>``: one dropdown of it all."""
+        line = self._line(opening)
+        balance = details_balance(opening.content)
+        if self._too_deep() or not self.html.afford(opening.content, line):
+            return [*self._block_html_block(opening), *self.blocks(inner), *self._block_html_block(closing)]
+        head = list(self.html.read_block(opening.content + "</details>" * balance, line, self._nesting))
+        details = head[-1] if head else None
+        if not isinstance(details, Details):
+            return [*head, *self.blocks(inner), *self._block_html_block(closing)]
+        children = (*details.children, *self._nested(inner))
+        return [*head[:-1], Details(details.summary, children), *self._block_html_block(closing)]
 
     def _line(self, node: SyntaxTreeNode) -> int | None:
         return None if node.map is None else node.map[0] + self.line_offset
@@ -791,3 +815,22 @@ def parse_plain_inline(line: str, source: str, line_number: int) -> tuple[tuple[
     for paragraph in tree.children:
         inlines.extend(reader.inlines(paragraph.children[0], line_number))
     return merge_text(inlines), reader.reports
+
+
+DETAILS_SPAN_LIMIT = 500  # blocks between an opening <details> block and its closing one
+
+
+def _details_end(nodes: Sequence[SyntaxTreeNode], start: int) -> int | None:
+    """The index of the HTML block closing the ``<details>`` that ``nodes[start]`` leaves
+    open, or None: the block opens none, or nothing within reach closes it."""
+    if nodes[start].type != "html_block":
+        return None
+    depth = details_balance(nodes[start].content)
+    if depth <= 0:
+        return None
+    for index in range(start + 1, min(len(nodes), start + 1 + DETAILS_SPAN_LIMIT)):
+        if nodes[index].type == "html_block":
+            depth += details_balance(nodes[index].content)
+            if depth <= 0:
+                return index
+    return None
