@@ -84,6 +84,7 @@ def test_pictures_footnotes_and_captions_reach_the_pdf(tmp_path: Path) -> None:
     subprocess.run(
         ["make", "-C", str(latex), "all-pdf", "LATEXMKOPTS=-silent"], check=True, capture_output=True
     )
+    assert "{|L|C|R|}" in (latex / "book.tex").read_text(encoding="utf-8")  # the table's columns aligned
     pdf = str(latex / "book.pdf")
     images = subprocess.run(["pdfimages", "-list", pdf], check=True, capture_output=True, text=True).stdout
     assert len(images.strip().splitlines()) - 2 >= 2  # two header lines, then one line per image shown

@@ -253,7 +253,7 @@ def test_any_html_renders_to_no_directive_the_converter_does_not_write(html: str
     blocks, _ = read_html_block(html, "p.md", 1)
     page = structure(render_blocks(blocks))
     directives = {name for name in page.blocks if name.startswith("{")}
-    assert directives <= {"{figure}", "{dropdown}", "{code-block}", "{math}"}, html
+    assert directives <= {"{figure}", "{dropdown}", "{code-block}", "{math}", "{tabularcolumns}"}, html
     assert "html_block" not in page.blocks and "html_inline" not in page.inline, html
     assert not set(page.roles), html
 

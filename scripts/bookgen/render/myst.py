@@ -269,7 +269,15 @@ def _table(block: Table, _: int) -> str:
     align = list(block.align) + [""] * (width - len(block.align))
     lines = [row(block.header), "|" + "".join(_ALIGN_RULES[a] + "|" for a in align[:width])]
     lines.extend(row(r) for r in block.rows)
-    return "\n".join(lines)
+    table = "\n".join(lines)
+    if not any(align):
+        return table
+    # Sphinx's LaTeX writer ignores cells' alignment; tabulary's L, C and R columns keep it.
+    columns = "|" + "".join(_LATEX_COLUMNS[a] + "|" for a in align[:width])
+    return directive("tabularcolumns", columns) + "\n\n" + table
+
+
+_LATEX_COLUMNS = {"left": "L", "center": "C", "right": "R", "": "L"}
 
 
 def _cell(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
