@@ -19,6 +19,7 @@ from bookgen.model import (
     Image,
     Link,
     ListBlock,
+    MathBlock,
     Paragraph,
     ReportKind,
     Table,
@@ -286,3 +287,8 @@ def test_hugo_figure_shortcode_is_a_captioned_figure() -> None:
     )
     blocks, reports = read('See {{< figure src="javascript:alert(1)" caption="the chart" >}}\n')
     assert blocks == [Paragraph((Text("See the chart"),))] and reports == [ReportKind.IMAGE.value]
+
+
+def test_parentheses_escaped_for_markdown_are_parentheses_in_a_formula() -> None:
+    blocks, reports = read("$$ \\mathbb{P}\\(|X| > \\epsilon \\) \\leq 2e^{-2n} $$\n")
+    assert blocks == [MathBlock("\\mathbb{P}(|X| > \\epsilon ) \\leq 2e^{-2n}")] and reports == []

@@ -57,7 +57,7 @@ from ..model import (
 from .embeds import embed, figure_shortcode
 from .highlight import checked_code
 from .html import HtmlReader, InlineTags, details_balance
-from .math import formula_problem
+from .math import formula_problem, undo_markdown_escapes
 from .shared import (
     LANGUAGE_CHARS,
     MAX_BLOCK_NESTING,
@@ -399,9 +399,10 @@ class TreeReader:
         return [Paragraph(children)]
 
     def _block_math_block(self, node: SyntaxTreeNode) -> Sequence[Block]:
-        problem = formula_problem(node.content.strip(), inline=False)
+        tex = undo_markdown_escapes(node.content.strip())
+        problem = formula_problem(tex, inline=False)
         if problem is None:
-            return [MathBlock(node.content.strip())]
+            return [MathBlock(tex)]
         self._report_math(problem, self._line(node))
         return [CodeBlock(node.content.strip() + "\n")]
 
@@ -633,9 +634,10 @@ class TreeReader:
         return [Image(target, alt, title)]
 
     def _inline_math_inline(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
-        problem = formula_problem(node.content, inline=True)
+        tex = undo_markdown_escapes(node.content)
+        problem = formula_problem(tex, inline=True)
         if problem is None:
-            return [Math(node.content)]
+            return [Math(tex)]
         self._report_math(problem, line)
         return [Code(node.content)]
 

@@ -292,3 +292,10 @@ def formula_problem(tex: str, *, inline: bool = False) -> str | None:
             continue
         return None
     return "the formula does not parse"
+
+
+def undo_markdown_escapes(tex: str) -> str:
+    """``\\(`` and ``\\)`` inside a formula as its blog showed them: ``(`` and ``)``. Authors
+    escape parentheses so Markdown leaves them alone, and the blog's Markdown removed the
+    backslash before the formula was typeset; in TeX math they are errors, never meant."""
+    return tex.replace("\\(", "(").replace("\\)", ")")
