@@ -17,6 +17,7 @@ from bookgen.model import (
     Footnote,
     FootnoteRef,
     Image,
+    LineBreak,
     Link,
     ListBlock,
     MathBlock,
@@ -292,3 +293,11 @@ def test_hugo_figure_shortcode_is_a_captioned_figure() -> None:
 def test_parentheses_escaped_for_markdown_are_parentheses_in_a_formula() -> None:
     blocks, reports = read("$$ \\mathbb{P}\\(|X| > \\epsilon \\) \\leq 2e^{-2n} $$\n")
     assert blocks == [MathBlock("\\mathbb{P}(|X| > \\epsilon ) \\leq 2e^{-2n}")] and reports == []
+
+
+def test_line_breaks_that_end_no_line_are_not_written() -> None:
+    """``<br><br>`` opening a paragraph, or two in a row: LaTeX stops on a break with no line."""
+    paragraph = Paragraph(
+        (LineBreak(), Text(" "), LineBreak(), Text("Text"), LineBreak(), LineBreak(), Text("more"))
+    )
+    assert render_blocks([paragraph]) == "Text\\\nmore"

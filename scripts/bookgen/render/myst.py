@@ -130,8 +130,8 @@ def link_target(url: str) -> str:
 def render_inlines(nodes: Iterable[Inline], line_start: bool = True) -> str:
     out: list[str] = []
     at_start = line_start
-    if line_start:  # a block's text: a line break at its end is no break, but a stray "\"
-        nodes = _without_trailing_breaks(list(nodes))
+    if line_start:  # a block's text: a line break at its start or end, or right after
+        nodes = _without_stray_breaks(list(nodes))  # another, ends no line (LaTeX stops on it)
     for node in nodes:
         piece = _render_inline(node, at_start)
         out.append(piece)
@@ -141,11 +141,23 @@ def render_inlines(nodes: Iterable[Inline], line_start: bool = True) -> str:
     return "\n".join(line.rstrip() for line in rendered.split("\n"))
 
 
-def _without_trailing_breaks(nodes: list[Inline]) -> list[Inline]:
-    end = len(nodes)
+def _without_stray_breaks(nodes: list[Inline]) -> list[Inline]:
+    start, end = 0, len(nodes)
     while end and _blank(nodes[end - 1]):
         end -= 1
-    return nodes[:end]
+    while start < end and _blank(nodes[start]):
+        start += 1
+    kept: list[Inline] = []
+    after_break = False
+    for node in nodes[start:end]:
+        if isinstance(node, LineBreak):
+            if after_break:
+                continue
+            after_break = True
+        elif not _blank(node):
+            after_break = False
+        kept.append(node)
+    return kept
 
 
 def _blank(node: Inline) -> bool:
