@@ -3,11 +3,11 @@ from Markdown into the model, written as MyST that reads back as the same struct
 
 from __future__ import annotations
 
-import struct
-import zlib
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image as PILImage
 
 from bookgen.cli import main as convert
 from bookgen.model import (
@@ -141,20 +141,10 @@ def test_rich_content_never_turns_post_text_into_markup(text: str) -> None:
 
 
 def tiny_png(color: tuple[int, int, int] = (200, 30, 30), size: tuple[int, int] = (4, 3)) -> bytes:
-    """A valid PNG of one colour, written by hand (no imaging library needed)."""
-    width, height = size
-    raw = b"".join(b"\x00" + bytes(color) * width for _ in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+    """A valid PNG of one colour."""
+    out = io.BytesIO()
+    PILImage.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
 
 
 FILES = ImageFiles(

@@ -47,7 +47,6 @@ import re
 import socket
 import ssl
 import struct
-import tempfile
 import time
 import urllib.parse
 import warnings
@@ -65,6 +64,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms.images import BaseImageConverter, ImageConverter
 from sphinx.util import logging
 from sphinx.util.images import guess_mimetype
+
+from ..write.sealed import write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -390,19 +391,6 @@ def _local_refusal(path: str, _mtime: int, _size: int, max_pixels: int, svg_safe
 # --- the cache -----------------------------------------------------------------------------
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Builds running side by side (``make pdf`` and ``make epub``) never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=".part-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        Path(name).replace(path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-
-
 def cache_key(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
@@ -423,10 +411,10 @@ def cached_image(url: str, cache: Path, limits: Limits, agent: str = "bookgen") 
     except Refused as exc:
         # A refusal over an address depends on book_images_allow_private: never remembered.
         if exc.lasting and "not a public address" not in exc.reason:
-            write_atomically(refused, exc.reason.encode("utf-8"))
+            write_atomic(refused, exc.reason.encode("utf-8"))
         raise
     path = cache / (key + SUFFIXES[mimetype])
-    write_atomically(path, data)
+    write_atomic(path, data)
     return path
 
 
@@ -447,7 +435,7 @@ def convert_image(source: Path, dest: Path, max_pixels: int) -> None:
             pdf = cairosvg.svg2pdf(bytestring=data, unsafe=False)
         except Exception as exc:  # cairosvg raises anything from its parser and renderer
             raise Refused(f"SVG cannot be converted ({exc.__class__.__name__}: {exc})") from None
-        write_atomically(dest, pdf)
+        write_atomic(dest, pdf)
         return
     try:
         with open_raster(data, max_pixels) as image:
@@ -455,7 +443,7 @@ def convert_image(source: Path, dest: Path, max_pixels: int) -> None:
             frame = image if image.mode in {"1", "L", "LA", "P", "RGB", "RGBA"} else image.convert("RGBA")
             out = io.BytesIO()
             frame.save(out, "PNG")
-            write_atomically(dest, out.getvalue())
+            write_atomic(dest, out.getvalue())
     except UnidentifiedImageError:
         raise Refused("not an image Pillow can read") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
