@@ -7,7 +7,8 @@
 #   make bench   speed and memory on synthetic 100- and 1,000-post books
 #   make system-deps   install the Debian packages for PDF and browser tests (root)
 # POSTS=some/dir builds a book of any folder of posts (parts by year, no book file);
-# STATIC=site/static is where images named from the site's root (/images/x.png) are.
+# STATIC=site/static is where images named from the site's root (/images/x.png) are;
+# SITE_URL=https://old.blog.example is the blog's address: links to it land in the book.
 
 PYTHON       ?= python3
 VENV         := .venv
@@ -28,7 +29,8 @@ SPHINXOPTS   ?= -W --keep-going -n $(SPHINXJOBS)
 SPHINXBUILD  := $(PY) -m sphinx -c . docs
 CONVERT      := $(PY) scripts/convert.py --posts $(POSTS) --out $(GENERATED) --cache $(BUILDDIR)/cache/convert \
                 $(if $(BOOK),--book $(BOOK)) $(if $(GLOSSARY),--glossary $(GLOSSARY)) \
-                $(if $(RESOURCES),--resources $(RESOURCES)) $(if $(STATIC),--static $(STATIC))
+                $(if $(RESOURCES),--resources $(RESOURCES)) $(if $(STATIC),--static $(STATIC)) \
+                $(if $(SITE_URL),--site-url '$(SITE_URL)')
 DOWNLOADS    := $(BUILDDIR)/extra/downloads
 # Debian packages: Chromium for browser tests; TeX Live (LuaLaTeX, latexmk, xindy for the
 # index) with FreeFont and, for what it lacks, Noto CJK, Symbola and Noto Color Emoji

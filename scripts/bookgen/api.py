@@ -27,13 +27,25 @@ from .read.decode import BinaryFileError, check_not_binary
 from .read.files import PostFiles, list_static_files, read_post_files
 from .read.post import preformatted_post, read_post
 from .render import render_book
-from .render.post_page import render_post_page
+from .render.post_page import Connection, render_connections, render_post_page
 from .resolve.catalog import Catalog, ResourceFileError, parse_resources
 from .resolve.citations import Citation, Request, citation_requests
 from .resolve.curator import resource_reports
 from .resolve.glossary import Glossary, GlossaryFileError, parse_glossary
 from .resolve.images import STATIC_ROOT, ImageFiles, resolve_images
 from .resolve.index import BookIndex, BookUses, book_uses, build_index, resolve_post
+from .resolve.links import (
+    LinkCounts,
+    LinkFacts,
+    LinkTarget,
+    LinkUse,
+    Resolution,
+    Site,
+    SiteMap,
+    link_facts,
+    link_post,
+    resolve_targets,
+)
 from .resolve.terms import Mention
 from .words import post_texts
 
@@ -58,6 +70,7 @@ class Sources:
     assets: Sequence[tuple[str, str]] = ()  # (file, the post it belongs to or ""), e.g. images
     static: Sequence[str] = ()  # files of the site's static folder (root-relative images)
     static_dir: str = ""  # that folder, as copies name it
+    site_url: str = ""  # the blog's own address (else the book file's): links to it land in the book
 
     @classmethod
     def from_folder(
@@ -68,6 +81,7 @@ class Sources:
         glossary: Path | None = None,
         resources: Path | None = None,
         static: Path | None = None,
+        site_url: str = "",
     ) -> Sources:
         """A posts folder, the curated files and the static folder (for ``/images/x.png``);
         raises ``OSError`` if one cannot be read."""
@@ -88,6 +102,7 @@ class Sources:
             found.assets,
             [name for name, _ in statics.assets],
             static.as_posix() if static is not None else "",
+            site_url,
         )
 
     def image_files(self) -> ImageFiles:
@@ -113,6 +128,7 @@ class ReadPost:
 
     post: Post
     requests: tuple[Request, ...]
+    links: LinkFacts
 
 
 @dataclass(frozen=True)
@@ -124,6 +140,18 @@ class PostPage:
     mentions: tuple[Mention, ...]
     reports: tuple[Report, ...] = ()
     copies: tuple[tuple[str, str, str], ...] = ()  # (output path, root, path) of each image shown
+    links: tuple[LinkUse, ...] = ()  # its first link to each other post
+    link_counts: LinkCounts = field(default_factory=LinkCounts)
+
+
+@dataclass(frozen=True)
+class PageInput:
+    """What a post's page is made of besides the book's index: the post, where each of
+    its links lands, and which of its headings links land on."""
+
+    post: Post
+    links: dict[tuple[str, str], Resolution]
+    headings: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -139,6 +167,7 @@ class BookBuild:
     uses: BookUses
     copies: dict[str, str] = field(default_factory=dict)  # output path -> file on disk to copy there
     reused: dict[str, int] = field(default_factory=dict)  # per-post results from the cache, by job
+    link_counts: dict[str, LinkCounts] = field(default_factory=dict)  # by post file name
 
     @property
     def reports(self) -> list[Report]:
@@ -175,18 +204,29 @@ def build_book(
     index = build_index(glossary, catalog, (requests[post.source] for post in book.posts))
     keys = {name: key for (name, _), key in zip(readable, read_keys, strict=True)}
     files = sources.image_files()
+    site_url = sources.site_url or (spec.site_url if spec else "")
+    inputs = page_inputs(book, {r.post.source: r.links for r in read}, site_url)
     page_keys = [
-        job_key(keys[p.source], p.slug, index.signature, sources.source_dir, files.signature)
-        for p in book.posts
+        job_key(
+            keys[p.post.source],
+            p.post.slug,
+            index.signature,
+            sources.source_dir,
+            files.signature,
+            _links_key(p),
+        )
+        for p in inputs
     ]
     page_job = Job("page", functools.partial(_page_job, index, sources.source_dir, files), PostPage)
-    post_pages = jobs.run(page_job, book.posts, page_keys)
+    post_pages = jobs.run(page_job, inputs, page_keys)
     jobs.save()
 
     uses = book_uses(index, ((p.citations, p.mentions) for p in post_pages))
+    endings = chapter_endings(book, post_pages)
+    pages_by_post = list(zip(book.posts, post_pages, strict=True))
     pages = render_book(
         book,
-        {post.source: p.page for post, p in zip(book.posts, post_pages, strict=True)},
+        {post.source: page.page + endings.get(post.source, "") for post, page in pages_by_post},
         docs_prefix,
         index,
         uses,
@@ -201,7 +241,49 @@ def build_book(
     }
     skipped_lines = [*sources.skipped, *skipped]
     copies = {out: sources.file_path(root, path) for page in post_pages for out, root, path in page.copies}
-    return BookBuild(pages, reports, post_reports, skipped_lines, book, index, uses, copies, jobs.hits)
+    counts = {post.source: page.link_counts for post, page in pages_by_post}
+    return BookBuild(
+        pages, reports, post_reports, skipped_lines, book, index, uses, copies, jobs.hits, counts
+    )
+
+
+def page_inputs(book: Book, facts: dict[str, LinkFacts], site_url: str) -> list[PageInput]:
+    """Each post with where its links land (resolved against every post of the book)
+    and the headings other posts' links land on."""
+    addresses = [site_url] if site_url else []
+    site_map = SiteMap(book.posts, {source: f.anchors for source, f in facts.items()}, Site.of(addresses))
+    links = {post.source: resolve_targets(facts[post.source], post.source, site_map) for post in book.posts}
+    headings: dict[str, set[int]] = {}
+    for resolved in links.values():
+        for found in resolved.values():
+            if isinstance(found, LinkTarget) and found.heading is not None:
+                headings.setdefault(found.source, set()).add(found.heading)
+    return [
+        PageInput(post, links[post.source], frozenset(headings.get(post.source, ()))) for post in book.posts
+    ]
+
+
+def _links_key(page: PageInput) -> str:
+    """The part of a page's cache key its links make: a renamed post, a link that lands
+    elsewhere, a heading newly linked to all change it."""
+    return job_key(repr((sorted(page.links.items(), key=repr), sorted(page.headings))))
+
+
+def chapter_endings(book: Book, pages: Sequence[PostPage]) -> dict[str, str]:
+    """What ends each chapter after its own text: the posts linking to it (each with the
+    sentence of its link, in book order) and its related posts."""
+    posts = {post.source: post for post in book.posts}
+    backlinks: dict[str, list[Connection]] = {}
+    for page in pages:
+        for use in page.links:
+            linking = posts[use.source]
+            backlinks.setdefault(use.target, []).append(Connection(linking.title, linking.slug, use.sentence))
+    endings = {}
+    for post in book.posts:
+        text = render_connections(backlinks.get(post.source, ()), ())
+        if text:
+            endings[post.source] = "\n" + text + "\n"
+    return endings
 
 
 def _left_out(post: Post, drafts: bool) -> str:
@@ -255,22 +337,25 @@ def _read_job(file: tuple[str, bytes]) -> ReadPost:
     name, data = file
     try:
         post = read_post(data, name)
-        return ReadPost(post, citation_requests(post))
+        return ReadPost(post, citation_requests(post), link_facts(post))
     except Exception as error:  # any fault of the converter on this one post
         post = preformatted_post(data, name, error)
-        return ReadPost(post, ())
+        return ReadPost(post, (), LinkFacts((), ()))
 
 
-def _page_job(index: BookIndex, source_dir: str, files: ImageFiles, post: Post) -> PostPage:
+def _page_job(index: BookIndex, source_dir: str, files: ImageFiles, page_input: PageInput) -> PostPage:
     """Resolve and render one post; if that fails, its text is published unresolved, as
     preformatted text, with one report line."""
+    post = page_input.post
     try:
         images = resolve_images(post, files)
-        resolved = resolve_post(images.post, index)
+        linked, uses, counts, link_reports = link_post(images.post, page_input.links, page_input.headings)
+        resolved = resolve_post(linked, index)
         cited = {r: index.resources.entry(r) for r in resolved.post.resources} if index.resources else {}
         page = render_post_page(resolved.post, source_dir, cited)
         copies = tuple((out, root, path) for out, (root, path) in sorted(images.copies.items()))
-        return PostPage(page, resolved.citations, resolved.mentions, tuple(images.reports), copies)
+        reports = (*images.reports, *link_reports)
+        return PostPage(page, resolved.citations, resolved.mentions, reports, copies, uses, counts)
     except Exception as error:  # any fault of the converter on this one post
         text = "\n\n".join(post_texts(post)).encode("utf-8")
         fallback = preformatted_post(text, post.source, error)

@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .api import BookBuild, Sources, build_book
 from .assemble.bookfile import BookFileError
@@ -19,6 +20,7 @@ from .read.files import read_regular_file
 from .resolve.catalog import ResourceFileError
 from .resolve.curator import candidate_terms
 from .resolve.glossary import GlossaryFileError
+from .resolve.links import LinkCounts
 from .words import post_texts, word_count
 from .write.tree import OutputError, WriteResult, sync_tree, tree_matches_manifest
 
@@ -48,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--static",
         type=Path,
         help="the site's static folder, where images named from its root (/images/x.png) are",
+    )
+    parser.add_argument(
+        "--site-url",
+        default="",
+        help="the blog's own address (https://blog.example/): links to it land in the book",
     )
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if pages are stale")
     parser.add_argument("--strict", action="store_true", help="exit 1 if any post needed a repair")
@@ -95,12 +102,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.posts.is_dir():
         print(f"convert: {args.posts}: no such folder of posts", file=sys.stderr)
         return EXIT_ERROR
+    if args.site_url and urlsplit(args.site_url).scheme not in ("http", "https"):
+        print(f"convert: --site-url {args.site_url!r}: expected an http or https address", file=sys.stderr)
+        return EXIT_ERROR
     if args.static is not None and not args.static.is_dir():
         print(f"convert: {args.static}: no such static folder", file=sys.stderr)
         return EXIT_ERROR
     try:
         sources = Sources.from_folder(
-            args.posts, book=args.book, glossary=args.glossary, resources=args.resources, static=args.static
+            args.posts,
+            book=args.book,
+            glossary=args.glossary,
+            resources=args.resources,
+            static=args.static,
+            site_url=args.site_url,
         )
     except OSError as error:
         where = error.filename or args.posts
@@ -174,12 +189,23 @@ def print_report(build: BookBuild, console: Console, *, quiet: bool, curator: bo
             count = len(build.post_reports[post.source])
             console.out(
                 f"{post.source}: {post.shape.value}, {word_count(post)} words, "
+                f"{link_summary(build.link_counts.get(post.source))}"
                 f"{count} report{'s' * (count != 1)} -> {post_docname(post.slug)}.md"
             )
     for line in [*map(str, build.reports), *build.skipped]:
         console.out(f"  {line}")
     if curator and build.index.glossary is not None:
         print_glossary_report(build, console)
+
+
+def link_summary(counts: LinkCounts | None) -> str:
+    """A post's links for its report line: those landing in the book, the external ones
+    and those that look internal but name no post; nothing for a post with no links."""
+    if counts is None or not (counts.internal or counts.external or counts.unresolved):
+        return ""
+    return (
+        f"links: {counts.internal} in the book, {counts.external} external, {counts.unresolved} unresolved, "
+    )
 
 
 def print_glossary_report(build: BookBuild, console: Console) -> None:

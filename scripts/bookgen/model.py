@@ -53,6 +53,31 @@ class Link:
 
     children: tuple[Inline, ...]
     url: str
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class SiteLink:
+    """A link into the blog itself, as the author wrote it: resolve makes it a
+    ``ChapterLink`` when it names a post of the book, else keeps its words.
+
+    ``form`` says what ``target`` is: ``path``, an address on the blog (``/2019/05/x/``,
+    ``../x.html``, ``#setup``); ``file``, a source file (Zola's ``@/blog/x.md``, Hugo's
+    ``ref``, Jekyll's ``link``); ``post``, a Jekyll post (``post_url 2019-05-01-x``).
+    """
+
+    children: tuple[Inline, ...]
+    target: str
+    form: str = "path"
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class ChapterLink:
+    """A link to a chapter of the book, or to a heading in it: the target's ``label``."""
+
+    children: tuple[Inline, ...]
+    label: str
 
 
 @dataclass(frozen=True)
@@ -116,6 +141,8 @@ Inline = (
     | Strong
     | Strikethrough
     | Link
+    | SiteLink
+    | ChapterLink
     | TermRef
     | NamedRef
     | ResourceRef
@@ -123,6 +150,12 @@ Inline = (
     | Math
     | FootnoteRef
 )
+
+
+# Inline nodes that link somewhere and hold inline nodes: a link holds no link.
+LINKS = (Link, SiteLink, ChapterLink)
+# Inline nodes that hold inline nodes, as transforms recurse into them.
+CONTAINERS = (Emphasis, Strong, Strikethrough, *LINKS)
 
 
 def plain_text(nodes: Iterable[Inline]) -> str:
@@ -177,6 +210,7 @@ class Heading:
     level: int
     children: tuple[Inline, ...]
     line: int | None = field(default=None, compare=False)
+    label: str = ""  # set by resolve when a link lands on it: the book's name for it
 
 
 @dataclass(frozen=True)
@@ -296,6 +330,7 @@ class ReportKind(enum.Enum):
     IMAGE = "image"
     MATH = "math"
     HTML = "html"
+    LINK = "link"
 
 
 @dataclass(frozen=True)
@@ -341,6 +376,10 @@ class Post:
     key_terms: tuple[str, ...] = ()  # set by resolve
     resources: tuple[str, ...] = ()  # set by resolve
     slug: str = ""  # its page's name, set by assemble (the book owns slugs)
+    # Where the blog served it, as its front matter says (url, permalink, path, aliases),
+    # and the slug the blog gave it: what links to it from other posts may name.
+    addresses: tuple[str, ...] = ()
+    address_slug: str = ""
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from ..resolve.curated import load_yaml
 
@@ -25,6 +26,7 @@ class BookSpec:
     author: str = ""
     intro: str = ""
     parts: tuple[PartSpec, ...] = ()
+    site_url: str = ""  # the blog's own address: links to it land in the book
 
 
 def parse_book_file(text: str, source: str) -> BookSpec:
@@ -51,7 +53,12 @@ def parse_book_file(text: str, source: str) -> BookSpec:
                 _string(part, "intro", where),
             )
         )
-    return BookSpec(title, _string(data, "author", source), _string(data, "intro", source), tuple(parts))
+    site_url = _string(data, "site_url", source)
+    if site_url and urlsplit(site_url).scheme not in ("http", "https"):
+        raise BookFileError(f"{source}: site_url: expected an http or https address, got {site_url!r}")
+    return BookSpec(
+        title, _string(data, "author", source), _string(data, "intro", source), tuple(parts), site_url
+    )
 
 
 def _string(data: Mapping[str, object], key: str, where: str, required: bool = False) -> str:

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import nh3
 
 from ..model import (
+    CONTAINERS,
     Block,
     Code,
     DefinitionList,
@@ -38,6 +39,7 @@ from ..model import (
     Quote,
     Report,
     ReportKind,
+    SiteLink,
     Strikethrough,
     Strong,
     Table,
@@ -54,9 +56,9 @@ from .shared import (
     image_source,
     merge_text,
     safe_url,
-    scheme,
     unlink,
 )
+from .site_links import site_target
 
 # Elements inside running text; what each becomes is its ``_inline_<tag>`` method.
 INLINE_TAGS = frozenset(
@@ -328,7 +330,7 @@ def _one_line(nodes: Sequence[Inline]) -> tuple[Inline, ...]:
     for node in nodes:
         if isinstance(node, LineBreak):
             out.append(Text(" "))
-        elif isinstance(node, Emphasis | Strong | Strikethrough | Link):
+        elif isinstance(node, CONTAINERS):
             out.append(dataclasses.replace(node, children=_one_line(node.children)))
         else:
             out.append(node)
@@ -505,10 +507,7 @@ class HtmlReader:
     def check_link(self, href: str, line: int | None) -> None:
         """Report a link the book cannot keep: an unsafe scheme one by one, a link to a
         page of the blog itself (not in the book; its words stay) in the tally."""
-        if not href or safe_url(href) is not None:
-            return
-        if not scheme(href):
-            self.count("links to the blog's own pages, kept as text", line)
+        if not href or safe_url(href) is not None or site_target(href) is not None:
             return
         self.reports.append(
             Report(
@@ -750,7 +749,10 @@ class HtmlReader:
 
     def _inline_a(self, attrs: dict[str, str], children: tuple[Inline, ...]) -> list[Inline]:
         children = unlink(children)
-        target = safe_url(attrs.get("href", ""))
+        href = attrs.get("href", "")
+        target = safe_url(href)
+        if target is None and (site := site_target(href)) is not None:
+            return [SiteLink(children if _visible(children) else (Text(href),), site.target, site.form)]
         if target is None:  # reported by the survey (an unsafe address) or never a link
             return list(children)
         return [Link(children if _visible(children) else (Text(target),), target)]

@@ -47,6 +47,7 @@ from ..model import (
     Quote,
     Report,
     ReportKind,
+    SiteLink,
     Strikethrough,
     Strong,
     Table,
@@ -69,6 +70,7 @@ from .shared import (
     scheme,
     unlink,
 )
+from .site_links import site_target
 
 # markdown-it drops the rest of a post beyond ``maxNesting`` (20) levels of quotes and
 # lists (a quote is one level, a list item two); from this level the rest of the
@@ -692,6 +694,8 @@ class TreeReader:
         if not children:
             children = (Text(url),)
         target = safe_url(url)
+        if target is None and (site := site_target(url)) is not None:
+            return [SiteLink(unlink(children), site.target, site.form, line)]
         if target is None:
             self.reports.append(
                 Report(
@@ -702,9 +706,12 @@ class TreeReader:
                 )
             )
             return list(children)
-        return [Link(unlink(children), target)]
+        return [Link(unlink(children), target, line)]
 
     def _malformed_link(self, label: str, target: str, line: int | None) -> list[Inline]:
+        site = site_target(target) if "{" in target else None
+        if site is not None:  # [text]({% post_url x %}), [text]({{< ref "x.md" >}})
+            return [SiteLink((Text(label),), site.target, site.form, line)]
         target_scheme = scheme(target)
         if target_scheme and target_scheme not in SAFE_SCHEMES and len(target_scheme) > 1:
             self.reports.append(

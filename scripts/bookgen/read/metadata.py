@@ -149,6 +149,8 @@ class PostFields:
     reports: tuple[Report, ...] = ()
     authors: tuple[str, ...] = ()
     draft: bool = False
+    addresses: tuple[str, ...] = ()  # where the blog served it: url, permalink, path, aliases
+    slug: str = ""  # the slug the blog gave it
 
 
 # Where generators keep a post's fields, in order of preference. Hugo: publishDate,
@@ -159,6 +161,9 @@ TAG_KEYS = ("tags", "categories", "category", "keywords", "series", "topics")
 AUTHOR_KEYS = ("author", "authors")
 ONE_WORD_KEYS = frozenset({"category", "author"})  # a single name, not a list
 DATED_PATH_KEYS = ("path", "permalink", "url", "slug", "aliases")
+# Where a post says the blog served it (Hugo: url, aliases; Jekyll: permalink, redirect_from;
+# Zola: path, aliases); links from other posts may name any of them.
+ADDRESS_KEYS = ("url", "permalink", "path", "aliases", "redirect_from")
 
 
 def split_front_matter(text: str, source: str) -> SplitPost:
@@ -240,6 +245,7 @@ def read_fields(
     tags = read.words(fields, TAG_KEYS) + read.words(taxonomies, tuple(taxonomies))
     authors = read.words(fields, AUTHOR_KEYS, split=False)
     authors = authors or read.words(_table(fields, "extra"), AUTHOR_KEYS, split=False)  # Zola's [extra]
+    addresses = read.words(fields, ADDRESS_KEYS, split=False)
     return PostFields(
         title=title,
         date=date,
@@ -248,6 +254,8 @@ def read_fields(
         authors=tuple(dict.fromkeys(authors)),
         draft=fields.get("draft") in (True, "true", "yes"),
         reports=tuple(read.reports),
+        addresses=tuple(dict.fromkeys(address.strip() for address in addresses)),
+        slug=read.text(fields, ("slug",)),
     )
 
 

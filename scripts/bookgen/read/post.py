@@ -126,6 +126,8 @@ def read_post(data: bytes, name: str) -> Post:
         month_only=month_only,
         draft=fields.draft,
         reports=tuple(reports),
+        addresses=fields.addresses,
+        address_slug=fields.slug,
     )
 
 
@@ -152,6 +154,8 @@ def clean_fields(fields: metadata.PostFields, source: str) -> metadata.PostField
         title=clean("title", (fields.title,))[0],
         description=clean("description", (fields.description,))[0],
         tags=tuple(dict.fromkeys(tag for tag in clean("tags", fields.tags) if tag)),
+        addresses=tuple(address for address in clean("addresses", fields.addresses) if address),
+        slug=clean("slug", (fields.slug,))[0],
         reports=tuple(reports),
     )
 

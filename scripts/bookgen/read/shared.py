@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ..model import Code, Inline, Link, Text
+from ..model import LINKS, Code, Inline, Text
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 LANGUAGE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-_.#")
@@ -78,9 +78,9 @@ def merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
 
 def unlink(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
     """Links inside a link's text as their words: a link cannot hold a link."""
-    if not any(isinstance(node, Link) for node in nodes):
+    if not any(isinstance(node, LINKS) for node in nodes):
         return nodes
     out: list[Inline] = []
     for node in nodes:
-        out.extend(node.children if isinstance(node, Link) else (node,))
+        out.extend(node.children if isinstance(node, LINKS) else (node,))
     return merge_text(out)

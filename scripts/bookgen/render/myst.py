@@ -19,7 +19,9 @@ import yaml
 from ..chars import one_line, shown_name
 from ..labels import entry_label
 from ..model import (
+    CONTAINERS,
     Block,
+    ChapterLink,
     Code,
     CodeBlock,
     DefinitionList,
@@ -33,7 +35,6 @@ from ..model import (
     Image,
     Inline,
     LineBreak,
-    Link,
     ListBlock,
     Math,
     MathBlock,
@@ -41,6 +42,7 @@ from ..model import (
     Paragraph,
     Quote,
     ResourceRef,
+    SiteLink,
     Strikethrough,
     Strong,
     Table,
@@ -172,7 +174,7 @@ def _render_inline(node: Inline, line_start: bool) -> str:
     leaf = _LEAF_RENDERERS.get(type(node))
     if leaf is not None:
         return leaf(node)
-    assert isinstance(node, Emphasis | Strong | Strikethrough | Link), node
+    assert isinstance(node, CONTAINERS), node
     inner = render_inlines(node.children, line_start=False)
     if not inner.strip():
         return inner
@@ -182,6 +184,10 @@ def _render_inline(node: Inline, line_start: bool) -> str:
         return f"**{inner}**"
     if isinstance(node, Strikethrough):
         return inner  # MyST's strikethrough is HTML-only; the words matter more than the line
+    if isinstance(node, SiteLink):
+        return inner  # a link into the blog that resolve did not place in the book: its words
+    if isinstance(node, ChapterLink):
+        return f"[{inner}](#{node.label})"
     return f"[{inner}](<{link_target(node.url)}>)"
 
 
@@ -232,7 +238,14 @@ def _paragraph(block: Paragraph, _: int) -> str:
 
 def _heading(block: Heading, offset: int) -> str:
     level = min(block.level + offset, 6)
-    return "#" * level + " " + render_inlines(block.children)
+    heading = "#" * level + " " + render_inlines(block.children)
+    return f"{target(block.label)}\n{heading}" if block.label else heading
+
+
+def target(label: str) -> str:
+    """A named target for the block after it; labels are made by ``labels``, of slug
+    characters only."""
+    return f"({label})="
 
 
 TASK_BOXES = {True: "\u2611 ", False: "\u2610 "}  # ballot box with check, ballot box
@@ -299,7 +312,7 @@ def _cell(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
     for node in nodes:
         if isinstance(node, Code | Math) and "|" in node.text:
             out.append(type(node)(node.text.replace("|", "\\|")))
-        elif isinstance(node, Emphasis | Strong | Strikethrough | Link):
+        elif isinstance(node, CONTAINERS):
             out.append(dataclasses.replace(node, children=_cell(node.children)))
         else:
             out.append(node)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from ..chars import one_line, shown_name
-from ..labels import entry_label
+from ..labels import chapter_label, entry_label
 from ..model import Post
 from ..resolve.catalog import ResourceEntry
 from ..words import reading_minutes, summary_sentence
@@ -18,6 +19,7 @@ from .myst import (
     render_blocks,
     render_inlines,
     role_text,
+    target,
 )
 
 
@@ -47,6 +49,7 @@ def render_post_page(post: Post, source_dir: str, catalog: Mapping[str, Resource
     sections = [
         front_matter(fields) if fields else "",
         generated_note(f"{source_dir}/{post.source}"),
+        target(chapter_label(post.slug)) if post.slug else "",
         "# " + escape_text(post.title, line_start=True),
         directive("container", "post-meta", body=post_meta_line(post)),
     ]
@@ -62,3 +65,31 @@ def render_post_page(post: Post, source_dir: str, catalog: Mapping[str, Resource
         terms = ", ".join(f"{{term}}`{term}`" for term in post.key_terms)
         sections.extend(["## Key terms", directive("container", "key-terms", body=terms)])
     return "\n\n".join(section.rstrip("\n") for section in sections if section) + "\n"
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Another post as a chapter's end names it: a post linking here, with the sentence
+    of its link, or a related post, with what the two share."""
+
+    title: str
+    slug: str
+    sentence: str = ""  # a backlink: the linking sentence
+    shared: tuple[str, ...] = ()  # a related post: what they share
+
+
+def render_connections(backlinks: Sequence[Connection], related: Sequence[Connection]) -> str:
+    """The sections that end a chapter when other posts link to it or are like it:
+    "Linked from" and "Related posts" (empty text when neither)."""
+    sections = []
+    if backlinks:
+        lines = (f"- {_chapter_ref(c)}: “{escape_text(c.sentence)}”" for c in backlinks)
+        sections.extend(["## Linked from", "\n".join(lines)])
+    if related:
+        lines = (f"- {_chapter_ref(c)} · Also about: {escape_text(', '.join(c.shared))}" for c in related)
+        sections.extend(["## Related posts", "\n".join(lines)])
+    return "\n\n".join(sections)
+
+
+def _chapter_ref(connection: Connection) -> str:
+    return f"{{ref}}`{role_text(connection.title)} <{chapter_label(connection.slug)}>`"

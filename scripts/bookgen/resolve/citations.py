@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from slugify import slugify
 
 from ..model import (
+    LINKS,
     Block,
     Code,
     Heading,
@@ -155,12 +156,12 @@ class _Finder(RunningTextWalker):
         if len(item) == 1 and isinstance(item[0], Paragraph):
             children = item[0].children
             name = plain_text(children).strip()
-            if name and not any(isinstance(n, Link | ResourceRef) for n in children):
+            if name and not any(isinstance(n, (*LINKS, ResourceRef)) for n in children):
                 self.context = LazyText(text=name)
                 return (Paragraph((self._cite(self._by_name(name), children),)),)
         return self.blocks(item)
 
-    def node(self, node: Inline) -> Inline:
+    def node(self, node: Inline, offset: int) -> Inline:
         if isinstance(node, Link):
             return self._cite(self._by_url(node.url, plain_text(node.children)), node.children)
         if isinstance(node, NamedRef):

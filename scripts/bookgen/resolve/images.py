@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from ..assemble.parts import make_slug
 from ..labels import IMAGES_DIR
 from ..model import (
+    LINKS,
     Block,
     DefinitionList,
     Details,
@@ -29,7 +30,6 @@ from ..model import (
     Heading,
     Image,
     Inline,
-    Link,
     Paragraph,
     Post,
     Report,
@@ -166,7 +166,7 @@ class _ImageWalker:
                 out.append(self.image(node))
             elif isinstance(node, Emphasis | Strong | Strikethrough):
                 out.append(type(node)(self.inlines(node.children)))
-            elif isinstance(node, Link | ResourceRef):
+            elif isinstance(node, (*LINKS, ResourceRef)):
                 out.append(dataclasses.replace(node, children=self.inlines(node.children)))
             else:
                 out.append(node)

@@ -56,7 +56,7 @@ class RunningTextWalker:
                 children, _ = self._inlines(node.children, offset)
                 out.append(type(node)(children))
             else:
-                out.append(self.node(node))
+                out.append(self.node(node, offset))
             offset += text_width(node)
         return tuple(out), offset
 
@@ -64,8 +64,8 @@ class RunningTextWalker:
         """What a text node at ``offset`` in its paragraph becomes."""
         return [Text(text)]
 
-    def node(self, node: Inline) -> Inline:
-        """What an inline node other than text and emphasis becomes."""
+    def node(self, node: Inline, offset: int) -> Inline:
+        """What an inline node other than text and emphasis becomes (at ``offset``)."""
         return node
 
     def sentence(self, start: int, end: int) -> str:
