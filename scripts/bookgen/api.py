@@ -205,7 +205,8 @@ def build_book(
     keys = {name: key for (name, _), key in zip(readable, read_keys, strict=True)}
     files = sources.image_files()
     site_url = sources.site_url or (spec.site_url if spec else "")
-    inputs = page_inputs(book, {r.post.source: r.links for r in read}, site_url)
+    assets = [name for name, _ in sources.assets]
+    inputs = page_inputs(book, {r.post.source: r.links for r in read}, site_url, assets)
     page_keys = [
         job_key(
             keys[p.post.source],
@@ -247,11 +248,14 @@ def build_book(
     )
 
 
-def page_inputs(book: Book, facts: dict[str, LinkFacts], site_url: str) -> list[PageInput]:
+def page_inputs(
+    book: Book, facts: dict[str, LinkFacts], site_url: str, assets: Sequence[str] = ()
+) -> list[PageInput]:
     """Each post with where its links land (resolved against every post of the book)
-    and the headings other posts' links land on."""
+    and the headings other posts' links land on; ``assets`` are the blog's other files."""
     addresses = [site_url] if site_url else []
-    site_map = SiteMap(book.posts, {source: f.anchors for source, f in facts.items()}, Site.of(addresses))
+    anchors = {source: f.anchors for source, f in facts.items()}
+    site_map = SiteMap(book.posts, anchors, Site.of(addresses), assets)
     links = {post.source: resolve_targets(facts[post.source], post.source, site_map) for post in book.posts}
     headings: dict[str, set[int]] = {}
     for resolved in links.values():

@@ -38,8 +38,8 @@ def site_target(href: str) -> SiteTarget | None:
     text = href.strip()
     if not text or len(text) > _MAX_TARGET:
         return None
-    if "{" in text:
-        return _templated(text)
+    if "{" in unquote(text):  # markdown-it percent-encodes a target's braces
+        return _templated(unquote(text))
     if text.startswith("@/"):
         return SiteTarget(FILE, unquote(text[2:]))
     try:

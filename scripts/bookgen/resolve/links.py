@@ -50,10 +50,8 @@ from .walker import RunningTextWalker
 URL = "url"  # the form of an absolute address, which lands in the book if it is the blog's
 POST_SUFFIXES = (".md", ".markdown", ".mdown", ".txt", ".html", ".htm", ".php", ".adoc", ".rst", ".org")
 INDEX_NAMES = frozenset({"index", "_index", "index.html", "index.htm", "index.php", "readme"})
-# A path under these names is a listing of posts, never a post.
-LISTING_SEGMENTS = frozenset(
-    {"tags", "tag", "categories", "category", "page", "author", "authors", "series", "topics", "feed", "rss"}
-)
+# A path under these names is a listing of posts (by tag, by category, a feed), never a post.
+LISTING_SEGMENTS = frozenset({"tags", "tag", "categories", "category", "feed", "rss"})
 # Files a link may name that are never posts: such a link is left alone, not reported.
 FILE_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".zip", ".gz", ".mp3", ".mp4", ".mov", ".xml",
@@ -232,9 +230,14 @@ class SiteMap:
     """Every name a link may give a post, built once per book (in book order)."""
 
     def __init__(
-        self, posts: Sequence[Post], anchors: Mapping[str, Sequence[frozenset[str]]], site: Site
+        self,
+        posts: Sequence[Post],
+        anchors: Mapping[str, Sequence[frozenset[str]]],
+        site: Site,
+        assets: Iterable[str] = (),
     ) -> None:
         self.site = site
+        self.assets = frozenset(asset.lower() for asset in assets)  # the blog's other files
         self.posts = {post.source: post for post in posts}
         self.anchors = anchors
         self.paths: dict[str, list[str]] = {}  # an address the post gives -> sources
@@ -303,8 +306,13 @@ class SiteMap:
         if _is_file(target):
             return Unresolved("")
         if not target.startswith("/"):  # relative to the post's file: "../x.md", "x/"
+            if _looks_like_host(target):
+                address = "https://" + target
+                return Unresolved(f"link {target!r} lacks https:// (the blog's link was broken too)", address)
             here = posixpath.dirname(source)
             relative = posixpath.normpath(posixpath.join(here, target)).lower()
+            if relative in self.assets:
+                return Unresolved("")
             found = self._unique(self.files.get(_without_suffix(relative), []))
             if found:
                 return found
@@ -312,7 +320,7 @@ class SiteMap:
         exact = self._unique(self.paths.get(path, []))
         if exact:
             return exact
-        return self._by_slug(path, target)
+        return self._file(path, target)
 
     def _by_slug(self, path: str, target: str) -> str | Unresolved:
         segments = [segment for segment in path.split("/") if segment and segment not in (".", "..")]
@@ -323,25 +331,28 @@ class SiteMap:
             return Unresolved(f"link {target!r} names a listing of the blog, not a post")
         named = self.slugs.get(last) or self.titles.get(last, [])
         candidates = [s for s in named if _date_fits(folders, self.posts[s].date)]
-        if len(candidates) > 1:  # the one whose folders the path names, if one does
-            named = [s for s in candidates if set(folders) & set(posixpath.dirname(s.lower()).split("/"))]
-            candidates = named if len(named) == 1 else candidates
+        if len(candidates) > 1:  # the one whose folders the path names best, if one does
+            fits = {s: _shared_tail(folders, _without_suffix(s.lower()).split("/")[:-1]) for s in candidates}
+            best = max(fits.values())
+            closest = [s for s in candidates if fits[s] == best]
+            candidates = closest if best and len(closest) == 1 else candidates
         if len(candidates) == 1:
             return candidates[0]
         if candidates:
             return Unresolved(f"link {target!r} may name any of {len(candidates)} posts")
         return Unresolved(f"link {target!r} names no post of the book")
 
-    def _file(self, target: str) -> str | Unresolved:
+    def _file(self, target: str, typed: str = "") -> str | Unresolved:
         """A source file, as Zola's ``@/`` and Hugo's ``ref`` name it from the content
-        folder (``blog/x.md``, ``/blog/x``, ``x.md``), which may hold the posts' folder."""
+        folder (``blog/x.md``, ``/blog/x``, ``x.md``), which may hold the posts' folder;
+        also an address that is a file's path, as Hugo and Zola make them by default."""
         path = _without_suffix(posixpath.normpath(unquote(target)).lower().strip("/"))
         parts = path.split("/")
         for start in range(len(parts)):
             found = self._unique(self.files.get("/".join(parts[start:]), []))
             if found:
                 return found
-        return self._by_slug(path, target)
+        return self._by_slug(path, typed or target)
 
     def _post(self, target: str) -> str | Unresolved:
         """A Jekyll post by its file name without suffix: ``2019-05-01-x`` or ``dir/2019-05-01-x``."""
@@ -359,16 +370,21 @@ class SiteMap:
 
 def _slugs(post: Post) -> Iterator[str]:
     """The last parts of the addresses a blog gives a post: its slug, its file's stem
-    (without a Jekyll date), its bundle's folder."""
+    or its bundle's folder (without a Jekyll date)."""
     if post.address_slug:
         yield post.address_slug.lower().strip("/").rsplit("/", 1)[-1]
-    stem = _without_suffix(post.source.lower())
-    for name in (stem.rsplit("/", 1)[-1], *stem.split("/")[-2:-1]):
-        if name in INDEX_NAMES:
-            continue
-        yield name
-        if len(name) > 11 and name[10] in "-_" and name[:4].isdigit():
-            yield name[11:]  # 2019-05-01-x
+    name = _without_suffix(post.source.lower()).rsplit("/", 1)[-1]
+    yield name
+    if len(name) > 11 and name[10] in "-_" and name[:4].isdigit():
+        yield name[11:]  # 2019-05-01-x
+
+
+def _shared_tail(folders: Sequence[str], dirs: Sequence[str]) -> int:
+    """How many of a link's last folders are the last folders of a post's file."""
+    count = 0
+    while count < min(len(folders), len(dirs)) and folders[-1 - count] == dirs[-1 - count]:
+        count += 1
+    return count
 
 
 def _without_suffix(path: str) -> str:
@@ -386,6 +402,20 @@ def _clean_path(path: str) -> str:
     """An address's path as the map keys it: lower case, no query, no suffix, no index."""
     path = unquote(path.split("?", 1)[0].split("#", 1)[0]).strip().lower()
     return "/" + _without_suffix(path) if path else ""
+
+
+def _looks_like_host(target: str) -> bool:
+    """``github.com/x`` or ``www.example.org``: an address typed without its scheme."""
+    host = target.split("/", 1)[0].lower()
+    labels = host.split(".")
+    return (
+        ("/" in target or host.startswith("www."))
+        and len(labels) >= 2
+        and all(labels)
+        and labels[-1].isalpha()
+        and 2 <= len(labels[-1]) <= 6
+        and "." + labels[-1] not in (*POST_SUFFIXES, *FILE_SUFFIXES)
+    )
 
 
 def _is_file(target: str) -> bool:
@@ -461,16 +491,19 @@ class _LinkRewriter(RunningTextWalker):
                 self.uses[found.source] = LinkUse(self.source, found.source, sentence)
             return ChapterLink(node.children, found.label)
         why = found.why if found is not None else f"link {key[1]!r} names no post of the book"
+        address = found.address if found is not None else ""
+        kept: Inline = node if isinstance(node, Link) else _words(node.children)
+        if address and not isinstance(node, Link):
+            kept = Link(node.children, address, node.line)
         if why:
             self.unresolved += 1
-            self.reports.append(Report(self.source, ReportKind.LINK, f"{why}; kept as typed", node.line))
+            outcome = (
+                "kept as typed" if kept is node else f"linked to {address}" if address else "kept its words"
+            )
+            self.reports.append(Report(self.source, ReportKind.LINK, f"{why}; {outcome}", node.line))
         else:
             self.external += 1
-        if isinstance(node, Link):
-            return node
-        if found is not None and found.address:
-            return Link(node.children, found.address, node.line)
-        return _words(node.children)
+        return kept
 
 
 def _words(children: tuple[Inline, ...]) -> Inline:
