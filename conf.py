@@ -34,6 +34,8 @@ extensions = [
     "bookgen.sphinx.images",
     "bookgen.sphinx.mathml",
     "bookgen.sphinx.details",
+    "bookgen.sphinx.chapters",
+    "bookgen.sphinx.redirects",
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",

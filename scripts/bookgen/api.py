@@ -26,6 +26,7 @@ from .model import Book, Post, Report, ReportKind
 from .read.decode import BinaryFileError, check_not_binary
 from .read.files import PostFiles, list_static_files, read_post_files
 from .read.post import preformatted_post, read_post
+from .read.site_links import PATH
 from .render import render_book
 from .render.post_page import Connection, render_connections, render_post_page
 from .resolve.catalog import Catalog, ResourceFileError, parse_resources
@@ -35,6 +36,7 @@ from .resolve.glossary import Glossary, GlossaryFileError, parse_glossary
 from .resolve.images import STATIC_ROOT, ImageFiles, resolve_images
 from .resolve.index import BookIndex, BookUses, book_uses, build_index, resolve_post
 from .resolve.links import (
+    URL,
     LinkCounts,
     LinkFacts,
     LinkTarget,
@@ -46,6 +48,7 @@ from .resolve.links import (
     link_post,
     resolve_targets,
 )
+from .resolve.redirects import old_addresses
 from .resolve.terms import Mention
 from .words import post_texts
 
@@ -206,7 +209,7 @@ def build_book(
     files = sources.image_files()
     site_url = sources.site_url or (spec.site_url if spec else "")
     assets = [name for name, _ in sources.assets]
-    inputs = page_inputs(book, {r.post.source: r.links for r in read}, site_url, assets)
+    inputs, redirects = link_book(book, {r.post.source: r.links for r in read}, site_url, assets)
     page_keys = [
         job_key(
             keys[p.post.source],
@@ -231,6 +234,7 @@ def build_book(
         docs_prefix,
         index,
         uses,
+        redirects=redirects,
     )
     reports: list[Report] = []
     if index.catalog is not None and sources.resources is not None:
@@ -248,23 +252,32 @@ def build_book(
     )
 
 
-def page_inputs(
+def link_book(
     book: Book, facts: dict[str, LinkFacts], site_url: str, assets: Sequence[str] = ()
-) -> list[PageInput]:
+) -> tuple[list[PageInput], dict[str, str]]:
     """Each post with where its links land (resolved against every post of the book)
-    and the headings other posts' links land on; ``assets`` are the blog's other files."""
-    addresses = [site_url] if site_url else []
+    and the headings other posts' links land on; and the blog's old address of each
+    post that has a known one (redirect page -> post source). ``assets`` are the blog's
+    other files."""
+    site = Site.of([site_url] if site_url else [])
     anchors = {source: f.anchors for source, f in facts.items()}
-    site_map = SiteMap(book.posts, anchors, Site.of(addresses), assets)
+    site_map = SiteMap(book.posts, anchors, site, assets)
     links = {post.source: resolve_targets(facts[post.source], post.source, site_map) for post in book.posts}
     headings: dict[str, set[int]] = {}
+    linked: dict[str, list[str]] = {}  # the blog paths each post is linked by
     for resolved in links.values():
-        for found in resolved.values():
-            if isinstance(found, LinkTarget) and found.heading is not None:
+        for (form, target), found in resolved.items():
+            if not isinstance(found, LinkTarget):
+                continue
+            if found.heading is not None:
                 headings.setdefault(found.source, set()).add(found.heading)
-    return [
+            path = site.path_of(target) if form == URL else target if form == PATH else None
+            if path and path.startswith("/"):
+                linked.setdefault(found.source, []).append(path)
+    inputs = [
         PageInput(post, links[post.source], frozenset(headings.get(post.source, ()))) for post in book.posts
     ]
+    return inputs, old_addresses(book.posts, linked, site.base)
 
 
 def _links_key(page: PageInput) -> str:

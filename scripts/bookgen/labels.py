@@ -37,15 +37,18 @@ def part_docname(number: int) -> str:
     return f"{PARTS_DIR}/part-{number}"
 
 
+CHAPTER_PREFIX = "chapter-"
+
+
 def chapter_label(slug: str) -> str:
     """The target at a chapter's title: links between posts and backlinks land here."""
-    return f"chapter-{slug}"
+    return f"{CHAPTER_PREFIX}{slug}"
 
 
 def heading_label(slug: str, number: int) -> str:
     """The target of a chapter's ``number``-th heading (from 1) that a link lands on.
     Slugs never hold "--", so no heading's label is another chapter's."""
-    return f"chapter-{slug}--{number}"
+    return f"{CHAPTER_PREFIX}{slug}--{number}"
 
 
 def slug_of_docname(docname: str) -> str:

@@ -154,9 +154,12 @@ def _card(post: Post, docs_prefix: str, title: str) -> str:
     )
 
 
-def render_book_metadata(book: Book, docs_prefix: str, glossary: Glossary | None = None) -> str:
-    """What the Sphinx side needs: title, author line, each post for the feed, and each
-    glossary term's definition (by lower-cased term) for the tooltips on its mentions."""
+def render_book_metadata(
+    book: Book, docs_prefix: str, glossary: Glossary | None = None, redirects: Mapping[str, str] | None = None
+) -> str:
+    """What the Sphinx side needs: title, author line, each post for the feed, each
+    glossary term's definition (by lower-cased term) for the tooltips on its mentions,
+    and the blog's old addresses (redirect page -> post's docname)."""
     posts = [
         {
             "docname": f"{docs_prefix}/{post_docname(post.slug)}",
@@ -168,6 +171,9 @@ def render_book_metadata(book: Book, docs_prefix: str, glossary: Glossary | None
         for post in book.posts
     ]
     data: dict[str, object] = {"title": book.title, "author": book.author, "posts": posts}
+    if redirects:
+        docnames = {post.source: f"{docs_prefix}/{post_docname(post.slug)}" for post in book.posts}
+        data["redirects"] = {old: docnames[source] for old, source in redirects.items()}
     if glossary is not None:
         data["glossary"] = {
             "docname": f"{docs_prefix}/{GLOSSARY_DOC}",
