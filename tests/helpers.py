@@ -13,6 +13,7 @@ import html
 import http.server
 import os
 import shutil
+import subprocess
 import threading
 import unicodedata
 from collections import Counter
@@ -346,8 +347,10 @@ def convert_book(
     *,
     glossary_file: Path | None = None,
     resources_file: Path | None = None,
+    convert_args: Iterable[str] = (),
 ) -> Path:
-    """Copy the hand-written pages to ``tmp/docs`` and convert ``posts`` beside them."""
+    """Copy the hand-written pages to ``tmp/docs`` and convert ``posts`` beside them
+    (``convert_args``: more options of the converter, e.g. ``--site-url``)."""
     from bookgen.cli import main as convert
 
     docs = tmp / "docs"
@@ -360,7 +363,7 @@ def convert_book(
         args += ["--glossary", str(glossary_file)]
     if resources_file is not None:
         args += ["--resources", str(resources_file)]
-    assert convert(args) == 0
+    assert convert([*args, *convert_args]) == 0
     return docs
 
 
@@ -372,11 +375,19 @@ def build_book(
     extra_args: Iterable[str] = (),
     glossary_file: Path | None = None,
     resources_file: Path | None = None,
+    convert_args: Iterable[str] = (),
 ) -> BuiltBook:
     """Convert ``posts`` and build HTML the way ``make html`` does, in ``tmp``."""
     from sphinx.cmd.build import build_main
 
-    docs = convert_book(tmp, posts, book_file, glossary_file=glossary_file, resources_file=resources_file)
+    docs = convert_book(
+        tmp,
+        posts,
+        book_file,
+        glossary_file=glossary_file,
+        resources_file=resources_file,
+        convert_args=convert_args,
+    )
     warnings = tmp / "warnings.txt"
     html = tmp / "html"
     strict = ["-W", "--keep-going", "-n", "-q", "-w", str(warnings)]
@@ -552,3 +563,19 @@ def _directive_body(content: str) -> str:
     while lines and lines[0].startswith(":"):
         lines.pop(0)
     return "\n".join(lines)
+
+
+def need_epubcheck() -> None:
+    need(
+        shutil.which("epubcheck") is not None and shutil.which("java") is not None,
+        "epubcheck/java not installed",
+    )
+
+
+def epubcheck(epub: Path) -> str:
+    """epubcheck's report, or "" when it finds no error and no warning."""
+    need_epubcheck()
+    jar = str(Path(shutil.which("epubcheck") or "epubcheck").resolve())  # a jar, run by java
+    result = subprocess.run(["java", "-jar", jar, str(epub)], capture_output=True, text=True, check=False)
+    report = result.stdout + result.stderr
+    return "" if result.returncode == 0 and "No errors or warnings detected" in report else report

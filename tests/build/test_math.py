@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.cmd.build import build_main
 
-from tests.helpers import ROOT, need
+from tests.helpers import ROOT, epubcheck, need, need_epubcheck
 
 PAGE = r"""# Formulas
 
@@ -94,22 +94,6 @@ def build(src: Path, builder: str, out: Path) -> str:
     text = warnings.read_text(encoding="utf-8")
     assert status == 0, text
     return text
-
-
-def need_epubcheck() -> None:
-    need(
-        shutil.which("epubcheck") is not None and shutil.which("java") is not None,
-        "epubcheck/java not installed",
-    )
-
-
-def epubcheck(epub: Path) -> str:
-    """epubcheck's report, or "" when it finds no error and no warning."""
-    need_epubcheck()
-    jar = str(Path(shutil.which("epubcheck") or "epubcheck").resolve())  # a jar, run by java
-    result = subprocess.run(["java", "-jar", jar, str(epub)], capture_output=True, text=True, check=False)
-    report = result.stdout + result.stderr
-    return "" if result.returncode == 0 and "No errors or warnings detected" in report else report
 
 
 def test_html_shows_mathml_with_nothing_from_outside(project: Path, tmp_path: Path) -> None:

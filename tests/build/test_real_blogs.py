@@ -21,6 +21,7 @@ BLOGS = {
     "jekyll": ROOT / "tests" / "blogs" / "jekyll" / "_posts",
     "zola": ROOT / "tests" / "blogs" / "zola" / "blog",
     "notes": ROOT / "tests" / "blogs" / "notes",
+    "links": ROOT / "tests" / "blogs" / "links" / "blog",
 }
 
 
