@@ -228,7 +228,7 @@ def _features(
     n = len(labels)
     word_df = Counter(word for counts in words for word in counts)
     label_df = Counter(feature for own in labels for feature in own)
-    word_cap = max(3, int(WORD_MAX_SHARE * n))
+    word_cap = max(2, int(WORD_MAX_SHARE * n))
 
     def distinctive(counts: Counter[str]) -> list[str]:
         """The post's words that others may share, by count times rarity."""
