@@ -12,9 +12,11 @@ Writing is the caller's: ``write.tree.sync_tree`` is the one writer, as the CLI 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import posixpath
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -49,6 +51,7 @@ from .resolve.links import (
     resolve_targets,
 )
 from .resolve.redirects import old_addresses
+from .resolve.related import PostTraits, post_words, related_posts
 from .resolve.terms import Mention
 from .words import post_texts
 
@@ -132,6 +135,7 @@ class ReadPost:
     post: Post
     requests: tuple[Request, ...]
     links: LinkFacts
+    words: tuple[tuple[str, int], ...] = ()  # its most frequent words, for related posts
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,7 @@ class BookBuild:
     copies: dict[str, str] = field(default_factory=dict)  # output path -> file on disk to copy there
     reused: dict[str, int] = field(default_factory=dict)  # per-post results from the cache, by job
     link_counts: dict[str, LinkCounts] = field(default_factory=dict)  # by post file name
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the build
 
     @property
     def reports(self) -> list[Report]:
@@ -188,6 +193,7 @@ def build_book(
     in the book (else each is left out with a report). A malformed curated file raises
     its ``...FileError`` (one line naming the file and entry); a bad post never raises.
     """
+    clock = StageClock()
     spec, glossary, catalog = read_curated(sources)
     jobs = JobCache(cache, converter_digest())
     readable, skipped = _readable(sources.posts)
@@ -198,18 +204,22 @@ def build_book(
         r.post.source: why for r in read if (why := _left_out(r.post, drafts)) and r.post.source not in placed
     }
     read = [r for r in read if r.post.source not in left_out]
+    clock.mark("read")
 
     book = assemble_book(
         spec, [r.post for r in read], sources.title, sources.book.name if sources.book else ""
     )
+    clock.mark("assemble")
 
     requests = {r.post.source: r.requests for r in read}
     index = build_index(glossary, catalog, (requests[post.source] for post in book.posts))
     keys = {name: key for (name, _), key in zip(readable, read_keys, strict=True)}
     files = sources.image_files()
+    clock.mark("index")
     site_url = sources.site_url or (spec.site_url if spec else "")
     assets = [name for name, _ in sources.assets]
     inputs, redirects = link_book(book, {r.post.source: r.links for r in read}, site_url, assets)
+    clock.mark("links")
     page_keys = [
         job_key(
             keys[p.post.source],
@@ -224,9 +234,12 @@ def build_book(
     page_job = Job("page", functools.partial(_page_job, index, sources.source_dir, files), PostPage)
     post_pages = jobs.run(page_job, inputs, page_keys)
     jobs.save()
+    clock.mark("pages")
 
     uses = book_uses(index, ((p.citations, p.mentions) for p in post_pages))
-    endings = chapter_endings(book, post_pages)
+    words = {r.post.source: r.words for r in read}
+    endings = chapter_endings(book, post_pages, book_traits(book, post_pages, words, index))
+    clock.mark("backlinks and related")
     pages_by_post = list(zip(book.posts, post_pages, strict=True))
     pages = render_book(
         book,
@@ -236,6 +249,7 @@ def build_book(
         uses,
         redirects=redirects,
     )
+    clock.mark("render")
     reports: list[Report] = []
     if index.catalog is not None and sources.resources is not None:
         reports.extend(resource_reports(index.catalog, uses.citations, sources.resources.name))
@@ -247,9 +261,22 @@ def build_book(
     skipped_lines = [*sources.skipped, *skipped]
     copies = {out: sources.file_path(root, path) for page in post_pages for out, root, path in page.copies}
     counts = {post.source: page.link_counts for post, page in pages_by_post}
-    return BookBuild(
-        pages, reports, post_reports, skipped_lines, book, index, uses, copies, jobs.hits, counts
-    )
+    build = BookBuild(pages, reports, post_reports, skipped_lines, book, index, uses, copies, jobs.hits)
+    return dataclasses.replace(build, link_counts=counts, timings=clock.seconds)
+
+
+class StageClock:
+    """Seconds each stage of a build took: where the time goes, for the benchmark."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def mark(self, stage: str) -> None:
+        """The time since the last mark was ``stage``'s."""
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self._last
+        self._last = now
 
 
 def link_book(
@@ -286,18 +313,39 @@ def _links_key(page: PageInput) -> str:
     return job_key(repr((sorted(page.links.items(), key=repr), sorted(page.headings))))
 
 
-def chapter_endings(book: Book, pages: Sequence[PostPage]) -> dict[str, str]:
+def book_traits(
+    book: Book, pages: Sequence[PostPage], words: Mapping[str, tuple[tuple[str, int], ...]], index: BookIndex
+) -> list[PostTraits]:
+    """What each post is about, for related posts: the terms it mentions, the resources
+    it cites, its tags and its words."""
+    traits = []
+    for post, page in zip(book.posts, pages, strict=True):
+        resources = (
+            tuple(index.resources.entry(c.resource).title for c in page.citations) if index.resources else ()
+        )
+        terms = tuple(mention.term for mention in page.mentions)
+        traits.append(PostTraits(post.source, terms, resources, post.tags, words.get(post.source, ())))
+    return traits
+
+
+def chapter_endings(book: Book, pages: Sequence[PostPage], traits: Sequence[PostTraits]) -> dict[str, str]:
     """What ends each chapter after its own text: the posts linking to it (each with the
-    sentence of its link, in book order) and its related posts."""
+    sentence of its link, in book order) and its related posts, with what they share."""
     posts = {post.source: post for post in book.posts}
     backlinks: dict[str, list[Connection]] = {}
     for page in pages:
         for use in page.links:
             linking = posts[use.source]
             backlinks.setdefault(use.target, []).append(Connection(linking.title, linking.slug, use.sentence))
+    related = related_posts(traits)
     endings = {}
     for post in book.posts:
-        text = render_connections(backlinks.get(post.source, ()), ())
+        alike = [  # a suggestion says what the posts share, or is none
+            Connection(posts[r.source].title, posts[r.source].slug, shared=r.shared)
+            for r in related.get(post.source, ())
+            if r.shared
+        ]
+        text = render_connections(backlinks.get(post.source, ()), alike)
         if text:
             endings[post.source] = "\n" + text + "\n"
     return endings
@@ -354,7 +402,7 @@ def _read_job(file: tuple[str, bytes]) -> ReadPost:
     name, data = file
     try:
         post = read_post(data, name)
-        return ReadPost(post, citation_requests(post), link_facts(post))
+        return ReadPost(post, citation_requests(post), link_facts(post), post_words(post_texts(post)))
     except Exception as error:  # any fault of the converter on this one post
         post = preformatted_post(data, name, error)
         return ReadPost(post, (), LinkFacts((), ()))

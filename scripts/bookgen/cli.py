@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--cache", type=Path, help="folder for per-post work and the last run's fingerprint (speed only)"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
+    parser.add_argument(
+        "--timings", action="store_true", help="also print the seconds each stage took (where the time goes)"
+    )
     return parser
 
 
@@ -152,6 +155,8 @@ def convert(args: argparse.Namespace, sources: Sources, console: Console) -> int
         return EXIT_ERROR
     print_report(build, console, quiet=args.quiet, curator=args.report)
     print_summary(len(build.book.posts), result, args.out, check=args.check)
+    if args.timings:
+        print("stages: " + " · ".join(f"{stage} {seconds:.2f} s" for stage, seconds in build.timings.items()))
     if args.check and result.stale:
         return EXIT_STALE
     problems = len(build.reports) + len(build.skipped)

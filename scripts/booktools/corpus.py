@@ -96,15 +96,20 @@ def _url(rng: random.Random, index: int) -> str:
     return f"{rng.choice(SITES)}/{index}-{rng.randint(1, 999)}"
 
 
-def markdown_post(rng: random.Random, index: int, date: dt.date, terms: Sequence[str]) -> str:
-    """A Markdown post with YAML front matter, about 300-2,000 words."""
+def markdown_post(
+    rng: random.Random, index: int, date: dt.date, terms: Sequence[str], links: Sequence[str] = ()
+) -> str:
+    """A Markdown post with YAML front matter, about 300-2,000 words; ``links`` are
+    addresses of earlier posts its first paragraph links, as bloggers link their own."""
     tags = ", ".join(f'"{tag}"' for tag in rng.sample(TAGS, k=rng.randint(1, 3)))
     lines = ["---", f'title: "{_title(rng, index)}"', f"date: {date.isoformat()}", f"tags: [{tags}]", "---"]
     for section in range(rng.randint(2, 8)):
         if section:
             lines += ["", f"## {_heading(rng)}"]
-        for _ in range(rng.randint(1, 4)):
+        for number in range(rng.randint(1, 4)):
             paragraph = _paragraph(rng, terms)
+            if not section and not number and links:
+                paragraph += " I wrote about it " + " and ".join(f"[before]({link})" for link in links) + "."
             if rng.random() < 0.3:
                 paragraph += f" See [{_heading(rng).lower()}]({_url(rng, index)}) for more."
             if rng.random() < 0.2:
@@ -141,7 +146,10 @@ def synthetic_posts(count: int, *, seed: int = 1, terms: Sequence[str] = ()) -> 
     for index in range(count):
         date = start + dt.timedelta(days=rng.randrange(3650))
         if index % 2 == 0:
-            posts.append(SyntheticPost(f"{index:05d}-post.md", markdown_post(rng, index, date, terms)))
+            # Links to two earlier Markdown posts, by the blog's path and its address.
+            links = [f"/posts/{i:05d}-post/" for i in (index - 2, index - 10) if i >= 0]
+            links = [*links[:1], *(f"https://blog.example.org{link}" for link in links[1:])]
+            posts.append(SyntheticPost(f"{index:05d}-post.md", markdown_post(rng, index, date, terms, links)))
         else:
             # A plain export has no front matter: its date is the Jekyll-style name prefix.
             name = f"{date.isoformat()}-export-{index:05d}.txt"

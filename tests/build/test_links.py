@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from sphinx.cmd.build import build_main
 
 from tests.build.test_paper import build_pdf
@@ -36,7 +36,7 @@ def online(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
     return build_book(tmp_path_factory.mktemp("links"), BLOG, None, convert_args=SITE_ARGS)
 
 
-def article(built: BuiltBook, slug: str) -> BeautifulSoup:
+def article(built: BuiltBook, slug: str) -> Tag:
     html = (built.html / POSTS / f"{slug}.html").read_text(encoding="utf-8")
     found = BeautifulSoup(html, "html.parser").find("article")
     assert found is not None
@@ -58,13 +58,14 @@ def lands(built: BuiltBook, page: Path, href: str) -> str:
 def test_builds_strict_with_every_link_on_its_chapter(online: BuiltBook) -> None:
     assert online.status == 0 and online.warnings == ""
     page = online.html / POSTS / f"{THIRD}.html"
-    links = {a.get_text(): a["href"] for a in article(online, THIRD).find_all("a") if a.get_text() != "#"}
+    anchors = article(online, THIRD).find_all("a")
+    links = {a.get_text(): str(a["href"]) for a in anchors if a.get_text() != "#"}
     assert lands(online, page, links["the second post"]) == "Second thoughts about the garden robot"
     assert lands(online, page, links["old address"]) == "Second thoughts about the garden robot"
     assert lands(online, page, links["setting up"]) == "Setting up"
     assert lands(online, page, links["the fourth"]) == "Fixing the robot after the pond"
     assert lands(online, page, links["Back to the plan"]) == "The plan"
-    fourth = {a.get_text(): a["href"] for a in article(online, FOURTH).find_all("a")}
+    fourth = {a.get_text(): str(a["href"]) for a in article(online, FOURTH).find_all("a")}
     assert fourth["a shop"] == "https://example.org/parts"  # external stays external
     assert fourth["old post"] == "https://old.blog.example/2020/01/missing-post/"
 
@@ -75,7 +76,8 @@ def test_each_chapter_lists_the_posts_linking_to_it(online: BuiltBook) -> None:
     items = [" ".join(li.get_text(" ").split()) for li in section.find_all("li")]
     assert items == [
         "First steps with the garden robot : “The plan I wrote later explains the routes.”",
-        "Second thoughts about the garden robot : “The routes fixed most of it, and the fourth post fixed the rest.”",
+        "Second thoughts about the garden robot : "
+        "“The routes fixed most of it, and the fourth post fixed the rest.”",
         "Fixing the robot after the pond : “The fix follows the plan and my second thoughts.”",
     ]
     page = online.html / POSTS / f"{THIRD}.html"
@@ -93,7 +95,8 @@ def test_old_addresses_redirect_to_their_chapters(online: BuiltBook) -> None:
         redirect = online.html / old
         target = re.search(r'url=([^"]+)"', redirect.read_text(encoding="utf-8"))
         assert target is not None, old
-        assert (redirect.parent / target.group(1)).resolve() == (online.html / POSTS / f"{slug}.html").resolve()
+        chapter = online.html / POSTS / f"{slug}.html"
+        assert (redirect.parent / target.group(1)).resolve() == chapter.resolve()
 
 
 def test_on_paper_links_are_internal_with_the_page_number(tmp_path: Path) -> None:

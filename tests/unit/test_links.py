@@ -167,6 +167,15 @@ def test_backlinks_quote_the_sentence_of_each_link_in_book_order(linked_book: Bo
     assert "## Linked from" not in page(linked_book, "a-recipe-for-lentil-soup")
 
 
+def test_related_posts_say_what_they_share_and_an_unrelated_post_gets_none(linked_book: BookBuild) -> None:
+    related = page(linked_book, FIRST).split("## Related posts\n\n")[1]
+    # "robot" is on four of five posts: too common to relate them; "garden" is on two.
+    assert related.splitlines() == [
+        f"- {{ref}}`Third: the plan for the robot <{chapter_label(THIRD)}>` · Also about: garden"
+    ]
+    assert "## Related posts" not in page(linked_book, "a-recipe-for-lentil-soup")
+
+
 def test_old_addresses_become_redirects(linked_book: BookBuild) -> None:
     import json
 

@@ -205,7 +205,9 @@ def test_words_fill_up_what_is_shared() -> None:
     """After the labels, the words both posts use, if one of them repeats it: "club" (twice
     in one); not "games" or "opponent", used once in each."""
     assert shared("endgames.md", "openings.md") == ("chess", "club")
-    assert shared("kubeflow.md", "pods.md") == ("Kubernetes", "pod")  # "pods" is on three posts
+    # "pod" is shared too, but a word of three letters is not named: in a small book
+    # rarity does not tell "pod" from "was" ("pods" is on three posts).
+    assert shared("kubeflow.md", "pods.md") == ("Kubernetes",)
 
 
 def test_unrelated_post_gets_nothing() -> None:

@@ -334,6 +334,13 @@ def _best(
     return [other for _, other in best]
 
 
+NAMED_WORD_MIN = 4  # letters a word of a cased script needs to be named as shared
+
+
+def _nameable(word: str) -> bool:
+    return len(word) >= NAMED_WORD_MIN or not any(ch.isalpha() and ch.lower() != ch.upper() for ch in word)
+
+
 def _shared(
     common: frozenset[Feature],
     weights: dict[Feature, int],
@@ -344,8 +351,10 @@ def _shared(
     to fill up to ``SHARED_MAX``, by rarity times use.
 
     A feature too common to tell anything is not named, nor a word that neither post
-    repeats (in short posts, "are" or "into" may be shared by chance), nor a label or
-    word already said ("learning" after "Machine learning")."""
+    repeats (in short posts, "are" or "into" may be shared by chance), nor a short word
+    of a cased script ("was", "for": function words, which the rarity of a small book
+    does not tell from topics), nor a label or word already said ("learning" after
+    "Machine learning")."""
     floor = SHOWN_MIN_RARITY * _SCALE
     named: list[str] = []
     said: set[str] = set()  # the keys of the labels named
@@ -357,7 +366,9 @@ def _shared(
     if len(named) < SHARED_MAX:
         uses = {key: counts[0][key] + counts[1][key] for kind, key in common if kind == _WORD}
         words = [
-            word for word, use in uses.items() if use > 2 and weights[(_WORD, word)] >= WORD_WEIGHT * floor
+            word
+            for word, use in uses.items()
+            if use > 2 and weights[(_WORD, word)] >= WORD_WEIGHT * floor and _nameable(word)
         ]
         said.update(word for form in named for word, _ in _words(form))
         words.sort(key=lambda word: (-weights[(_WORD, word)] * uses[word], word))
