@@ -341,6 +341,15 @@ def _nameable(word: str) -> bool:
     return len(word) >= NAMED_WORD_MIN or not any(ch.isalpha() and ch.lower() != ch.upper() for ch in word)
 
 
+def _forms(word: str) -> set[str]:
+    """A word and its plain plural or singular, as a reader takes them for one word."""
+    forms = {word, word + "s", word + "es"}
+    for ending in ("es", "s"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            forms.add(word[: -len(ending)])
+    return forms
+
+
 def _shared(
     common: frozenset[Feature],
     weights: dict[Feature, int],
@@ -372,5 +381,10 @@ def _shared(
         ]
         said.update(word for form in named for word, _ in _words(form))
         words.sort(key=lambda word: (-weights[(_WORD, word)] * uses[word], word))
-        named.extend([word for word in words if word not in said][: SHARED_MAX - len(named)])
+        for word in words:
+            if len(named) >= SHARED_MAX:
+                break
+            if not said & _forms(word):  # "packet" after "packets" says nothing new
+                said.add(word)
+                named.append(word)
     return tuple(named)
