@@ -215,9 +215,11 @@ def _post_text(data: bytes, name: str) -> tuple[list[str], str]:
 def _without_markup_words(body: str) -> str:
     """The body without the words of markup a reader never sees as text: footnote labels
     (``[^why]``, shown as numbers), task boxes (``[x]``, shown as a ticked box), the
-    paths of local images (the image is shown, copied under another name) and formulas
-    (shown as symbols, not words; their rendering is tested on its own)."""
+    paths of local images (the image is shown, copied under another name), formulas
+    (shown as symbols, not words; their rendering is tested on its own) and the targets
+    of links to other posts (``{% post_url x %}``, ``@/x.md``: the chapter is linked)."""
     from bookgen.read.markdown import MARKDOWN
+    from bookgen.read.site_links import site_target
 
     env: dict[str, Any] = {}
     tokens = MARKDOWN.parse(body, env)
@@ -229,6 +231,10 @@ def _without_markup_words(body: str) -> str:
             body = body.replace(token.content, " ")
         elif token.type == "image" and "://" not in str(token.attrs.get("src", "")):
             body = body.replace(f"]({token.attrs['src']}", "](")
+        elif token.type == "malformed_link" and site_target(token.meta["target"]) is not None:
+            body = body.replace(f"]({token.meta['target']})", "]()")
+        elif token.type == "link_open" and site_target(href := str(token.attrs.get("href", ""))):
+            body = body.replace(f"]({href})", "]()")
         elif token.type == "list_item_open" and token.map is not None:
             lines = body.split("\n")
             line = lines[token.map[0]]

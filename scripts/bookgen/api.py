@@ -283,9 +283,9 @@ def link_book(
     book: Book, facts: dict[str, LinkFacts], site_url: str, assets: Sequence[str] = ()
 ) -> tuple[list[PageInput], dict[str, str]]:
     """Each post with where its links land (resolved against every post of the book)
-    and the headings other posts' links land on; and the blog's old address of each
-    post that has a known one (redirect page -> post source). ``assets`` are the blog's
-    other files."""
+    and the headings other posts' links land on; and, when the blog's address is known,
+    the old address of each post that has a known one (redirect page -> post source).
+    ``assets`` are the blog's other files."""
     site = Site.of([site_url] if site_url else [])
     anchors = {source: f.anchors for source, f in facts.items()}
     site_map = SiteMap(book.posts, anchors, site, assets)
@@ -304,7 +304,9 @@ def link_book(
     inputs = [
         PageInput(post, links[post.source], frozenset(headings.get(post.source, ()))) for post in book.posts
     ]
-    return inputs, old_addresses(book.posts, linked, site.base)
+    # Redirects only for a book that says it is the blog (its address is given): it is
+    # then meant to be published there.
+    return inputs, old_addresses(book.posts, linked, site.base) if site.hosts else {}
 
 
 def _links_key(page: PageInput) -> str:

@@ -144,6 +144,8 @@ def test_without_the_blog_address_its_absolute_links_stay_external() -> None:
     # A root-relative path that names no post keeps its words only: no address to go to.
     fourth = body(book, FOURTH)
     assert "An old post is gone" in fourth
+    # Nor does a book that does not say it is the blog get redirect pages.
+    assert "redirects" not in book.pages["book.json"]
 
 
 def test_the_book_file_names_the_blog_address(tmp_path: Path) -> None:
