@@ -89,34 +89,55 @@ def _ranges(codes: Iterable[int]) -> str:
     return "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in runs)
 
 
+_PLAIN_WORD = re.compile(r"[^\W_]+")
+
+
 @functools.cache
-def _token_pattern() -> re.Pattern[str]:
-    """Han runs, katakana runs, Hangul words, and other words (combining marks kept, so
-    Devanagari or Thai words are not cut at their vowel signs). Hiragana, mostly
-    particles and endings, matches none of them and is skipped. Built on first use."""
+def _token_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Words of scripts that space them (combining marks kept, so Devanagari or Thai
+    words are not cut at their vowel signs); and Han runs, katakana runs and Hangul
+    words. Hiragana, mostly particles and endings, matches neither and is skipped.
+    Built on first use."""
     # Combining marks of the BMP; the blocks skipped (CJK ideographs, Yi, Hangul syllables,
     # surrogates, private use) have none, and skipping them makes this 3 times faster.
     codes = itertools.chain(range(0x300, 0x3100), range(0xA600, 0xAC00), range(0xFB00, 0x10000))
     marks = _ranges(code for code in codes if unicodedata.category(chr(code)).startswith("M"))
     cjk = _HAN + _KATAKANA + _HIRAGANA + _HANGUL
-    return re.compile(rf"([{_HAN}]+)|([{_KATAKANA}]+)|([{_HANGUL}]+)|([^\W_{cjk}](?:[^\W_{cjk}]|[{marks}])*)")
+    spaced = re.compile(rf"[^\W_{cjk}](?:[^\W_{cjk}]|[{marks}])*")
+    special = re.compile(rf"[{marks}{cjk}]")  # a text without these needs neither pattern
+    return spaced, re.compile(rf"([{_HAN}]+)|([{_KATAKANA}]+)|([{_HANGUL}]+)"), special
 
 
-def _words(text: str) -> Iterator[tuple[str, bool]]:
-    """The words of a text as ``post_words`` counts them, each with whether it is CJK.
+def _word_counts_of(text: str) -> tuple[Counter[str], set[str]]:
+    """The words of a text as ``post_words`` counts them, and which of them are CJK.
 
     Han text, written without spaces, gives its overlapping pairs of characters, a
     common stand-in for its words; other words of two to ``WORD_MAX`` CJK characters or
-    ``WORD_MIN`` to ``WORD_MAX`` letters and digits count (numbers alone do not)."""
-    for han, katakana, hangul, word in _token_pattern().findall(unicodedata.normalize("NFKC", text).lower()):
+    ``WORD_MIN`` to ``WORD_MAX`` letters and digits count (numbers alone do not). Words
+    are counted by ``Counter`` over the pattern's matches: no Python step per word."""
+    spaced, cjk_runs, special = _token_patterns()
+    text = unicodedata.normalize("NFKC", text).lower()
+    plain = special.search(text) is None  # most posts: words are runs of letters and digits
+    found = Counter((_PLAIN_WORD if plain else spaced).findall(text))
+    counts = Counter(
+        {word: n for word, n in found.items() if WORD_MIN <= len(word) <= WORD_MAX and not word.isdigit()}
+    )
+    cjk: set[str] = set()
+    for han, katakana, hangul in () if plain else cjk_runs.findall(text):
         if han:
-            yield from ((han[k : k + 2], True) for k in range(len(han) - 1))
-        elif katakana or hangul:
+            words = [han[k : k + 2] for k in range(len(han) - 1)]
+        else:
             run = katakana or hangul
-            if 2 <= len(run) <= WORD_MAX:
-                yield run, True
-        elif WORD_MIN <= len(word) <= WORD_MAX and not word.isdigit():
-            yield word, False
+            words = [run] if 2 <= len(run) <= WORD_MAX else []
+        counts.update(words)
+        cjk.update(words)
+    return counts, cjk
+
+
+def _words(text: str) -> Iterator[tuple[str, bool]]:
+    """The distinct words of a text, each with whether it is CJK."""
+    counts, cjk = _word_counts_of(text)
+    return ((word, word in cjk) for word in counts)
 
 
 def post_words(texts: Iterable[str], limit: int = 40) -> tuple[tuple[str, int], ...]:
@@ -128,13 +149,7 @@ def post_words(texts: Iterable[str], limit: int = 40) -> tuple[tuple[str, int], 
     returned are the real ones. Depends on the post alone, so it can be computed once
     when the post is read.
     """
-    counts: Counter[str] = Counter()
-    cjk: set[str] = set()
-    for text in texts:
-        for word, is_cjk in _words(text):
-            counts[word] += 1
-            if is_cjk:
-                cjk.add(word)
+    counts, cjk = _word_counts_of("\n".join(texts))
 
     def rank(item: tuple[str, int]) -> tuple[int, str]:
         word, count = item
