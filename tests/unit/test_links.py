@@ -122,11 +122,11 @@ def test_links_out_of_the_book_stay_and_unresolved_ones_are_reported(linked_book
     # Looks internal, names no post: reported, and linked to where it was on the blog.
     assert "[old post](<https://old.blog.example/2020/01/missing-post/>)" in fourth
     assert "[all robot posts](<https://old.blog.example/tags/robot/>)" in fourth
-    reports = [str(r) for r in linked_book.post_reports["fourth.md"]]
+    reports = [str(r) for r in linked_book.post_reports["fourth.md"]]  # each at its own line
     assert reports == [
-        "fourth.md:7: link: link '/2020/01/missing-post/' names no post of the book; "
+        "fourth.md:8: link: link '/2020/01/missing-post/' names no post of the book; "
         "linked to https://old.blog.example/2020/01/missing-post/",
-        "fourth.md:7: link: link '/tags/robot/' names a listing of the blog, not a post; "
+        "fourth.md:9: link: link '/tags/robot/' names a listing of the blog, not a post; "
         "linked to https://old.blog.example/tags/robot/",
     ]
     # A file of the blog (slides) is no post: not reported, linked where it was.

@@ -344,6 +344,7 @@ class TreeReader:
         self._nesting = 0  # inside list items or quotes: no sections, no transitions
         self._flattening = False  # inside a quote or list nested too deep to keep
         self._in_link = False
+        self._breaks = 0  # line breaks passed in the paragraph being read: a link's own line
         self.html = HtmlReader(source)  # the post's HTML, with one tally of what it hid
 
     def finish(self) -> list[Report]:
@@ -566,6 +567,8 @@ class TreeReader:
                 )
             )
         tags = InlineTags(self.html, line)  # inline HTML tags, paired around the Markdown
+        if node.type == "inline":
+            self._breaks = 0
         for child in node.children:
             if child.type == "html_inline":
                 self._html_inline(tags, child.content, line)
@@ -595,10 +598,16 @@ class TreeReader:
     def _inline_text(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
         return [Text(node.content)]
 
+    def _here(self, line: int | None) -> int | None:
+        """The line of the inline being read: its paragraph's, after the breaks passed."""
+        return None if line is None else line + self._breaks
+
     def _inline_softbreak(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        self._breaks += 1
         return [Text(" ")]
 
     def _inline_hardbreak(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        self._breaks += 1
         return [LineBreak()]
 
     def _inline_code_inline(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
@@ -614,7 +623,8 @@ class TreeReader:
         return [Strikethrough(self.inlines(node, line))]
 
     def _inline_link(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
-        return self._link(self._link_text(node, line), str(node.attrs.get("href", "")), line)
+        here = self._here(line)  # before the link's own text, which may hold breaks
+        return self._link(self._link_text(node, line), str(node.attrs.get("href", "")), here)
 
     def _inline_image(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
         alt = " ".join(plain_text(self.inlines(node, line)).split())
@@ -663,7 +673,7 @@ class TreeReader:
                 )
             )
             return [Text(node.meta["label"])]
-        return self._malformed_link(node.meta["label"], node.meta["target"], line)
+        return self._malformed_link(node.meta["label"], node.meta["target"], self._here(line))
 
     def _inline_template_tag(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
         return self._template_tag(node.content, node.meta["inner"], line)
