@@ -128,6 +128,12 @@ def folder_title(folder: Path) -> str:
     return " ".join(words).title() or "Book"
 
 
+# Words kept of each post for related posts: enough that a book's common words ("some",
+# "here") are seen in most posts and so known as no topic (with 40, "some" was in 18%
+# of a 392-post blog's lists; with 100, in half).
+WORDS_READ = 100
+
+
 @dataclass(frozen=True)
 class ReadPost:
     """A post as read, and the addresses and names it cites (for the resource index)."""
@@ -404,7 +410,8 @@ def _read_job(file: tuple[str, bytes]) -> ReadPost:
     name, data = file
     try:
         post = read_post(data, name)
-        return ReadPost(post, citation_requests(post), link_facts(post), post_words(post_texts(post)))
+        words = post_words(post_texts(post), limit=WORDS_READ)
+        return ReadPost(post, citation_requests(post), link_facts(post), words)
     except Exception as error:  # any fault of the converter on this one post
         post = preformatted_post(data, name, error)
         return ReadPost(post, (), LinkFacts((), ()))
