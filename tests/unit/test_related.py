@@ -317,6 +317,7 @@ def test_one_shared_word_is_not_enough_but_several_are() -> None:
         "about about about spreadsheet",
         "about about about submarine",
         "about about about glacier",
+        *(f"solitary{k} solitary{k} words{k}" for k in range(4)),  # a book of 11: words are named
     ]
     posts = [PostTraits(f"p{k}.md", words=post_words([text])) for k, text in enumerate(texts)]
     related = related_posts(posts)
@@ -324,7 +325,10 @@ def test_one_shared_word_is_not_enough_but_several_are() -> None:
     # Named: the words one of them repeats, by rarity times use.
     assert shared("p0.md", "p1.md", related) == ("harpsichord", "temperament")
     assert related["p2.md"] == ()  # one word in common
-    assert related["p4.md"] == ()  # a word on three of seven posts is no topic
+    assert related["p4.md"] == ()  # a word on three of eleven posts is no topic
+    # In a book of seven, how many posts use a word says too little to name it.
+    small = related_posts(posts[:7])
+    assert sources("p0.md", small) == ["p1.md"] and shared("p0.md", "p1.md", small) == ()
 
 
 def test_labels_match_whatever_their_case_and_show_as_first_written() -> None:

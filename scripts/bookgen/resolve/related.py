@@ -183,7 +183,13 @@ def related_posts(posts: Sequence[PostTraits], limit: int = 3) -> dict[str, tupl
         result[post.source] = tuple(
             Related(
                 book[other].source,
-                _shared(features[index] & features[other], weights, shown, (counts[index], counts[other])),
+                _shared(
+                    features[index] & features[other],
+                    weights,
+                    shown,
+                    (counts[index], counts[other]),
+                    name_words=len(book) >= WORDS_NAMED_FROM,
+                ),
             )
             for other in best
         )
@@ -349,6 +355,9 @@ def _best(
     return [other for _, other in best]
 
 
+# Below this many posts, how many posts use a word does not tell "very" from "GPU": words
+# still count towards a suggestion, but only terms, resources and tags are named.
+WORDS_NAMED_FROM = 10
 NAMED_WORD_MIN = 4  # letters a word of a cased script needs to be named as shared
 
 
@@ -370,6 +379,8 @@ def _shared(
     weights: dict[Feature, int],
     shown: dict[Feature, str],
     counts: tuple[Counter[str], Counter[str]],
+    *,
+    name_words: bool = True,
 ) -> tuple[str, ...]:
     """What two posts share, most telling first: labels by kind then rarity, then words
     to fill up to ``SHARED_MAX``, by rarity times use.
@@ -387,7 +398,7 @@ def _shared(
             said.add(key)
             named.append(shown[(kind, key)])
     del named[SHARED_MAX:]
-    if len(named) < SHARED_MAX:
+    if name_words and len(named) < SHARED_MAX:
         uses = {key: counts[0][key] + counts[1][key] for kind, key in common if kind == _WORD}
         words = [
             word
