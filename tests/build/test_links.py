@@ -86,6 +86,14 @@ def test_each_chapter_lists_the_posts_linking_to_it(online: BuiltBook) -> None:
     assert lands(online, page, str(first["href"])) == "First steps with the garden robot"
 
 
+def test_related_posts_say_what_they_share(online: BuiltBook) -> None:
+    section = article(online, FIRST).find("section", id="related-posts")
+    assert section is not None
+    items = [" ".join(li.get_text(" ").split()) for li in section.find_all("li")]
+    assert items == ["Third: the plan for the robot · Also about: garden"]
+    assert article(online, "a-recipe-for-lentil-soup").find("section", id="related-posts") is None
+
+
 def test_old_addresses_redirect_to_their_chapters(online: BuiltBook) -> None:
     for old, slug in (
         ("custom/third-post/index.html", THIRD),
