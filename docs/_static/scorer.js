@@ -4,8 +4,17 @@
  * "distillation" above the resource entry titled "Distill". Here a result whose own
  * heading equals the query comes first, one whose heading starts with or contains it
  * next, and the glossary page first for a query that is one of its terms; among
- * equals, posts come before reference pages.
+ * equals, posts come before reference pages, and pages that only list posts (the
+ * landing page, parts, tags, archive) come last.
+ *
+ * The snippet under each result is the post's own text: Sphinx takes the text of the
+ * page's whole main area, which begins with the theme's buttons ("System Settings Light
+ * Dark") and the post's meta line; here it is the article, without what is marked
+ * no-search (the meta line, a chapter's closing sections, glossary tooltips).
  */
+// Pages that repeat the chapters' titles and summaries: below the chapters themselves.
+const LISTING_PAGES = ["index", "generated/tags", "generated/archive"];
+const LISTING_FOLDERS = ["generated/parts/"];
 var Scorer = {
   score: (result) => {
     const [docName, title, anchor, descr, score] = result;
@@ -20,7 +29,9 @@ var Scorer = {
     // A glossary term's entry: the glossary extension publishes the list of terms.
     const glossary = typeof BOOK_GLOSSARY === "undefined" ? { terms: [], docs: [] } : BOOK_GLOSSARY;
     if (glossary.docs.includes(String(docName)) && glossary.terms.includes(query)) boost = Math.max(boost, 100);
-    if (String(docName).startsWith("generated/posts/")) boost += 5;
+    const doc = String(docName);
+    if (doc.startsWith("generated/posts/")) boost += 5;
+    if (LISTING_PAGES.includes(doc) || LISTING_FOLDERS.some((folder) => doc.startsWith(folder))) boost -= 10;
     return score + boost;
   },
   objNameMatch: 11,
@@ -32,3 +43,25 @@ var Scorer = {
   term: 5,
   partialTerm: 2,
 };
+
+// This file is loaded after searchtools.js (inside language_data.js): Search exists.
+if (typeof Search !== "undefined") {
+  const sphinxHtmlToText = Search.htmlToText;
+  Search.htmlToText = (htmlString, anchor) => {
+    const page = new DOMParser().parseFromString(htmlString, "text/html");
+    const article = page.querySelector('[role="main"] article') || page.querySelector("article");
+    if (!article) return sphinxHtmlToText(htmlString, anchor);
+    for (const hidden of [".headerlink", "script", "style", ".no-search"]) {
+      article.querySelectorAll(hidden).forEach((element) => element.remove());
+    }
+    if (anchor) {
+      try {
+        const part = article.querySelector(anchor);
+        if (part) return part.textContent;
+      } catch (error) {
+        // An anchor that is no CSS selector ("#1-intro"): the whole article.
+      }
+    }
+    return article.textContent;
+  };
+}

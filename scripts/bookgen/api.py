@@ -353,7 +353,7 @@ def chapter_endings(book: Book, pages: Sequence[PostPage], traits: Sequence[Post
             for r in related.get(post.source, ())
             if r.shared
         ]
-        text = render_connections(backlinks.get(post.source, ()), alike)
+        text = render_connections(post.slug, backlinks.get(post.source, ()), alike)
         if text:
             endings[post.source] = "\n" + text + "\n"
     return endings

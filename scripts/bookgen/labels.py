@@ -51,6 +51,16 @@ def heading_label(slug: str, number: int) -> str:
     return f"{CHAPTER_PREFIX}{slug}--{number}"
 
 
+# The sections that end a chapter, after the post's own text: they quote other posts, so
+# the search index leaves them out (``sphinx.chapters`` finds them by these labels).
+CHAPTER_ENDS = ("linked-from", "related-posts")
+
+
+def chapter_end_label(slug: str, end: str) -> str:
+    """The target of one of a chapter's closing sections (``end`` in ``CHAPTER_ENDS``)."""
+    return f"{CHAPTER_PREFIX}{slug}--{end}"
+
+
 def slug_of_docname(docname: str) -> str:
     """The post slug of a Sphinx docname (``generated/posts/<slug>``)."""
     return PurePosixPath(docname).name

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..chars import one_line, shown_name
-from ..labels import chapter_label, entry_label
+from ..labels import chapter_end_label, chapter_label, entry_label
 from ..model import Post
 from ..resolve.catalog import ResourceEntry
 from ..words import reading_minutes, summary_sentence
@@ -51,7 +51,8 @@ def render_post_page(post: Post, source_dir: str, catalog: Mapping[str, Resource
         generated_note(f"{source_dir}/{post.source}"),
         target(chapter_label(post.slug)) if post.slug else "",
         "# " + escape_text(post.title, line_start=True),
-        directive("container", "post-meta", body=post_meta_line(post)),
+        # The meta line is no text of the post: kept out of the search index and snippets.
+        directive("container", "post-meta no-search", body=post_meta_line(post)),
     ]
     if post.lead:
         sections.append(directive("container", "lead", body=render_inlines(post.lead)))
@@ -78,16 +79,19 @@ class Connection:
     shared: tuple[str, ...] = ()  # a related post: what they share
 
 
-def render_connections(backlinks: Sequence[Connection], related: Sequence[Connection]) -> str:
-    """The sections that end a chapter when other posts link to it or are like it:
-    "Linked from" and "Related posts" (empty text when neither)."""
+def render_connections(slug: str, backlinks: Sequence[Connection], related: Sequence[Connection]) -> str:
+    """The sections that end chapter ``slug`` when other posts link to it or are like it:
+    "Linked from" and "Related posts" (empty text when neither), each labelled so the
+    search index can leave them out (they quote other posts)."""
     sections = []
     if backlinks:
         lines = (f"- {_chapter_ref(c)}: “{escape_text(c.sentence)}”" for c in backlinks)
-        sections.extend(["## Linked from", "\n".join(lines)])
+        heading = f"{target(chapter_end_label(slug, 'linked-from'))}\n## Linked from"
+        sections.extend([heading, "\n".join(lines)])
     if related:
         lines = (f"- {_chapter_ref(c)} · Also about: {escape_text(', '.join(c.shared))}" for c in related)
-        sections.extend(["## Related posts", "\n".join(lines)])
+        heading = f"{target(chapter_end_label(slug, 'related-posts'))}\n## Related posts"
+        sections.extend([heading, "\n".join(lines)])
     return "\n\n".join(sections)
 
 
