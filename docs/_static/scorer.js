@@ -4,17 +4,17 @@
  * "distillation" above the resource entry titled "Distill". Here a result whose own
  * heading equals the query comes first, one whose heading starts with or contains it
  * next, and the glossary page first for a query that is one of its terms; among
- * equals, posts come before reference pages, and pages that only list posts (the
- * landing page, parts, tags, archive) come last.
+ * equals, posts come before reference pages, and pages that list or repeat posts (the
+ * landing page, parts, tags, archive, resource categories) come after the posts.
  *
  * The snippet under each result is the post's own text: Sphinx takes the text of the
  * page's whole main area, which begins with the theme's buttons ("System Settings Light
  * Dark") and the post's meta line; here it is the article, without what is marked
  * no-search (the meta line, a chapter's closing sections, glossary tooltips).
  */
-// Pages that repeat the chapters' titles and summaries: below the chapters themselves.
+// Pages that repeat the chapters' titles, summaries or citations: below the chapters.
 const LISTING_PAGES = ["index", "generated/tags", "generated/archive"];
-const LISTING_FOLDERS = ["generated/parts/"];
+const LISTING_FOLDERS = ["generated/parts/", "generated/resources/"];
 var Scorer = {
   score: (result) => {
     const [docName, title, anchor, descr, score] = result;

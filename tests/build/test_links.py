@@ -71,7 +71,7 @@ def test_builds_strict_with_every_link_on_its_chapter(online: BuiltBook) -> None
 
 
 def test_each_chapter_lists_the_posts_linking_to_it(online: BuiltBook) -> None:
-    section = article(online, THIRD).find("section", id="linked-from")
+    section = article(online, THIRD).find("section", id=f"chapter-{THIRD}-linked-from")
     assert section is not None
     items = [" ".join(li.get_text(" ").split()) for li in section.find_all("li")]
     assert items == [
@@ -87,11 +87,12 @@ def test_each_chapter_lists_the_posts_linking_to_it(online: BuiltBook) -> None:
 
 
 def test_related_posts_say_what_they_share(online: BuiltBook) -> None:
-    section = article(online, FIRST).find("section", id="related-posts")
+    section = article(online, FIRST).find("section", id=f"chapter-{FIRST}-related-posts")
     assert section is not None
+    assert "no-search" in section["class"]  # it quotes other posts: not the page's own words
     items = [" ".join(li.get_text(" ").split()) for li in section.find_all("li")]
     assert items == ["Third: the plan for the robot · Also about: garden"]
-    assert article(online, "a-recipe-for-lentil-soup").find("section", id="related-posts") is None
+    assert "Related posts" not in article(online, "a-recipe-for-lentil-soup").get_text()
 
 
 def test_old_addresses_redirect_to_their_chapters(online: BuiltBook) -> None:
