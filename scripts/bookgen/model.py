@@ -396,6 +396,7 @@ class Book:
     intro: str
     parts: tuple[Part, ...]
     reports: tuple[Report, ...] = field(default=())
+    language: str = ""  # the posts' language, as the book file gives it ("" is English)
 
     @property
     def posts(self) -> tuple[Post, ...]:

@@ -61,3 +61,18 @@ def test_malformed_book_file_names_the_entry(text: str, message: str) -> None:
 def test_book_file_naming_a_missing_post() -> None:
     with pytest.raises(BookFileError, match=r"parts\[0\]\.posts\[0\]: no post file named 'b.md'"):
         assemble_book(parse_book_file(SPEC, "book.yaml"), [post("a.md")], "x", "book.yaml")
+
+
+def test_the_book_file_names_the_posts_language_for_search_and_print() -> None:
+    import json
+
+    from bookgen.render.book_pages import render_book_metadata
+
+    spec = parse_book_file("title: Carnet\nlanguage: pt-BR\nparts: []\n", "book.yaml")
+    assert spec.language == "pt_BR"  # as Sphinx spells it
+    book = assemble_book(spec, [], "Carnet", "book.yaml")
+    assert json.loads(render_book_metadata(book, "generated"))["language"] == "pt_BR"
+    english = assemble_book(parse_book_file("title: Notes\n", "book.yaml"), [], "Notes", "book.yaml")
+    assert "language" not in json.loads(render_book_metadata(english, "generated"))
+    with pytest.raises(BookFileError, match=r"book.yaml: language: expected a language code"):
+        parse_book_file("title: x\nlanguage: ../../etc\n", "book.yaml")

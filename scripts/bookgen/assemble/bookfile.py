@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..resolve.curated import load_yaml
+
+LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Za-z]{2,4})?")
 
 
 class BookFileError(ValueError):
@@ -27,6 +30,7 @@ class BookSpec:
     intro: str = ""
     parts: tuple[PartSpec, ...] = ()
     site_url: str = ""  # the blog's own address: links to it land in the book
+    language: str = ""  # the posts' language (``fr``, ``pt_BR``): search, hyphenation, labels
 
 
 def parse_book_file(text: str, source: str) -> BookSpec:
@@ -56,9 +60,12 @@ def parse_book_file(text: str, source: str) -> BookSpec:
     site_url = _string(data, "site_url", source)
     if site_url and urlsplit(site_url).scheme not in ("http", "https"):
         raise BookFileError(f"{source}: site_url: expected an http or https address, got {site_url!r}")
-    return BookSpec(
-        title, _string(data, "author", source), _string(data, "intro", source), tuple(parts), site_url
-    )
+    language = _string(data, "language", source).replace("-", "_")
+    if language and not LANGUAGE.fullmatch(language):
+        wanted = "a language code such as fr or pt_BR"
+        raise BookFileError(f"{source}: language: expected {wanted}, got {language!r}")
+    author, intro = _string(data, "author", source), _string(data, "intro", source)
+    return BookSpec(title, author, intro, tuple(parts), site_url, language)
 
 
 def _string(data: Mapping[str, object], key: str, where: str, required: bool = False) -> str:

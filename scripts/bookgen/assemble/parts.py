@@ -86,7 +86,8 @@ def assemble_book(
         )
     if unplaced:
         parts.append(Part(UNPLACED_PART_TITLE, _by_date(unplaced)))
-    return Book(spec.title, spec.author, spec.intro, tuple(p for p in parts if p.posts), tuple(reports))
+    parts_shown = tuple(p for p in parts if p.posts)
+    return Book(spec.title, spec.author, spec.intro, parts_shown, tuple(reports), spec.language)
 
 
 def _by_date(posts: Sequence[Post]) -> tuple[Post, ...]:

@@ -171,6 +171,8 @@ def render_book_metadata(
         for post in book.posts
     ]
     data: dict[str, object] = {"title": book.title, "author": book.author, "posts": posts}
+    if book.language:
+        data["language"] = book.language
     if redirects:
         docnames = {post.source: f"{docs_prefix}/{post_docname(post.slug)}" for post in book.posts}
         data["redirects"] = {old: docnames[source] for old, source in redirects.items()}

@@ -43,6 +43,9 @@ def apply_book_metadata(app: Sphinx, config: Config) -> None:
     if book is None:
         return
     config.book_glossary = book.get("glossary") or {}
+    # The posts' language: the search index's stemmer and stopwords, the pages' lang,
+    # hyphenation and the labels Sphinx writes ("Contents", "Search") on paper and online.
+    config.language = book.get("language") or config.language
     config.project = book.get("title") or config.project
     config.author = book.get("author") or config.author
     config.html_title = config.project
