@@ -36,6 +36,7 @@ extensions = [
     "bookgen.sphinx.details",
     "bookgen.sphinx.chapters",
     "bookgen.sphinx.redirects",
+    "bookgen.sphinx.search",
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",
@@ -76,7 +77,6 @@ html_theme = "sphinx_book_theme"
 html_static_path = [str(ROOT / "docs" / "_static")]
 html_css_files = ["book.css"]
 html_js_files = ["a11y.js"]
-html_search_scorer = str(ROOT / "docs" / "_static" / "scorer.js")
 html_theme_options = {
     "show_navbar_depth": 1,
     "show_toc_level": 2,

@@ -51,9 +51,10 @@ def heading_label(slug: str, number: int) -> str:
     return f"{CHAPTER_PREFIX}{slug}--{number}"
 
 
-# The sections that end a chapter, after the post's own text: they quote other posts, so
-# the search index leaves them out (``sphinx.chapters`` finds them by these labels).
-CHAPTER_ENDS = ("linked-from", "related-posts")
+# The sections that end a chapter, after the post's own text: they list the resources and
+# terms of the post or quote other posts, so the search index leaves them out
+# (``sphinx.chapters`` finds them by these labels).
+CHAPTER_ENDS = ("resources", "key-terms", "linked-from", "related-posts")
 
 
 def chapter_end_label(slug: str, end: str) -> str:

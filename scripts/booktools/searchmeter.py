@@ -3,7 +3,7 @@
     python -m booktools.searchmeter _build/html ../tests/search/five-posts.yaml [--pagefind BIN]
 
 For every query of the file (``query``, ``first``: the page expected first, ``kind``) it
-asks, in Debian's Chromium, Sphinx's search (``search.html?q=``, as a reader's search
+asks, in Debian's Chromium, the book's search (``search.html?q=``, as a reader's search
 box does) and, given a Pagefind binary, Pagefind (its JavaScript API over an index of
 the same pages' articles). It prints each engine's first result, hits at 1 and 3 by
 kind, the index's size and what a reader downloads before the first result, and the
@@ -30,10 +30,7 @@ import yaml
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-SPHINX_DONE = """() => {
-    const summary = document.querySelector("#search-results p.search-summary");
-    return summary !== null && /finished|did not match/.test(summary.innerText);
-}"""
+BOOK_DONE = """(query) => document.querySelector(".book-search")?.dataset.shown === query"""
 PAGEFIND_QUERY = """async (query) => {
     const start = performance.now();
     const pagefind = await import("/pagefind/pagefind.js");
@@ -92,16 +89,16 @@ def served(folder: Path) -> Iterator[str]:
         server.shutdown()
 
 
-def ask_sphinx(browser: Any, site: str, query: str) -> Answer:
+def ask_book(browser: Any, site: str, query: str) -> Answer:
     page = browser.new_page()
     start = time.perf_counter()
     page.goto(site + "search.html?q=" + quote(query))
-    page.wait_for_function(SPHINX_DONE, timeout=30000)
+    page.wait_for_function(BOOK_DONE, arg=query, timeout=30000)
     elapsed = (time.perf_counter() - start) * 1000
-    hrefs = page.eval_on_selector_all("#search-results ul.search li > a", "links => links.map(a => a.href)")
+    hrefs = page.eval_on_selector_all("#book-search-results > li > a", "links => links.map(a => a.href)")
     size = page.evaluate(  # the index and the search code, not the theme every page loads
         "() => performance.getEntriesByType('resource')"
-        ".filter(e => /searchindex|searchtools|language_data/.test(e.name))"
+        ".filter(e => /_search\\/|booksearch|language_data/.test(e.name))"
         ".reduce((s, e) => s + (e.transferSize || e.encodedBodySize || 0), 0)"
     )
     page.close()
@@ -133,10 +130,11 @@ def index_pagefind(html: Path, binary: str) -> int:
 
 
 def measure(html: Path, queries: Sequence[Query], pagefind: str | None) -> list[Engine]:
-    engines = [Engine("sphinx", index_bytes=(html / "searchindex.js").stat().st_size)]
+    index = sum(path.stat().st_size for path in (html / "_search").glob("*.js"))
+    engines = [Engine("book", index_bytes=index)]
     if pagefind:
         engines.append(Engine("pagefind", index_bytes=index_pagefind(html, pagefind)))
-    ask = {"sphinx": ask_sphinx, "pagefind": ask_pagefind}
+    ask = {"book": ask_book, "pagefind": ask_pagefind}
     with served(html) as site, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for engine in engines:

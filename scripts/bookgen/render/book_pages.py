@@ -157,7 +157,8 @@ def _card(post: Post, docs_prefix: str, title: str) -> str:
 def render_book_metadata(
     book: Book, docs_prefix: str, glossary: Glossary | None = None, redirects: Mapping[str, str] | None = None
 ) -> str:
-    """What the Sphinx side needs: title, author line, each post for the feed, each
+    """What the Sphinx side needs: title, author line, each post for the feed and the
+    search's filters (its part, date and tags), each
     glossary term's definition (by lower-cased term) for the tooltips on its mentions,
     and the blog's old addresses (redirect page -> post's docname)."""
     posts = [
@@ -167,8 +168,10 @@ def render_book_metadata(
             "date": post.date.isoformat() if post.date else None,
             "summary": summary_sentence(post),
             "tags": list(post.tags),
+            "part": part_label(index, part),
         }
-        for post in book.posts
+        for index, part in enumerate(book.parts)
+        for post in part.posts
     ]
     data: dict[str, object] = {"title": book.title, "author": book.author, "posts": posts}
     if book.language:

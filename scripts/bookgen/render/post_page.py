@@ -61,11 +61,22 @@ def render_post_page(post: Post, source_dir: str, catalog: Mapping[str, Resource
         cited = "\n".join(
             f"- {{ref}}`{role_text(catalog[r].title)} <{entry_label(r)}>`" for r in post.resources
         )
-        sections.extend(["## Resources in this post", cited])
+        sections.extend([_closing_heading(post.slug, "resources", "Resources in this post"), cited])
     if post.key_terms:
         terms = ", ".join(f"{{term}}`{term}`" for term in post.key_terms)
-        sections.extend(["## Key terms", directive("container", "key-terms", body=terms)])
+        sections.extend(
+            [
+                _closing_heading(post.slug, "key-terms", "Key terms"),
+                directive("container", "key-terms", body=terms),
+            ]
+        )
     return "\n\n".join(section.rstrip("\n") for section in sections if section) + "\n"
+
+
+def _closing_heading(slug: str, end: str, title: str) -> str:
+    """A closing section's heading, labelled so the search index leaves it out."""
+    label = f"{target(chapter_end_label(slug, end))}\n" if slug else ""
+    return f"{label}## {title}"
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,6 @@ changed definition rewrites every page, as a change to an HTML setting does.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -64,18 +62,6 @@ def _unsupported(translator: Any, node: Node) -> None:
     raise nodes.SkipNode
 
 
-def write_term_list(app: Sphinx, exception: Exception | None) -> None:
-    """HTML: the glossary's terms for the search scorer, which ranks their entry first."""
-    if exception is not None or not _is_html(app):
-        return
-    glossary = app.config.book_glossary
-    terms = sorted(glossary.get("definitions", {}))
-    data = {"terms": terms, "docs": [glossary["docname"]] if terms else []}
-    static = Path(app.outdir) / "_static"
-    static.mkdir(parents=True, exist_ok=True)
-    (static / "glossary-terms.js").write_text(f"var BOOK_GLOSSARY = {json.dumps(data)};\n", encoding="utf-8")
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     # Set from the book metadata by ``book``: {"docname": ..., "definitions": {term: text}}.
     app.add_config_value("book_glossary", {}, "html", types=[dict])
@@ -92,6 +78,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.connect("doctree-resolved", resolve_mentions)
     app.add_css_file("glossary.css")
-    app.add_js_file("glossary-terms.js")
-    app.connect("build-finished", write_term_list)
     return {"version": "0.2", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

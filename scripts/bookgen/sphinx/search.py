@@ -1,0 +1,384 @@
+"""Sphinx extension: the book's own full-text search, by section, offline.
+
+Sphinx's search ranks pages by words alone: a page with the query as a phrase came
+after one with the words apart, its snippets began with the theme's buttons, and it
+needs a web server for snippets. Here each page is cut into its sections (and the
+glossary into its terms) when it is read; their words are kept per document in the
+``booksearch`` domain, so an incremental or parallel build indexes as a clean one does.
+When the HTML build ends, the index is written under ``_search/`` as script files:
+
+- ``meta.js``: the pages (address, title, kind, part, year, tags), the sections
+  (page, anchor, title, length) and the vocabulary (for words typed in part, or mistyped);
+- ``t<N>.js``: the postings, each term's sections and word positions (phrases), in
+  shards chosen by a hash of the term, so a query loads only the shards of its words;
+- ``x<N>.js``: the sections' text, for snippets, loaded for the results shown.
+
+Script files, not JSON, so the book searches when opened from disk (``file://``, where
+a page cannot fetch). ``booksearch.js`` asks the index; words are cut, lower-cased and
+stemmed by the same rules here and there (``Stemmer`` from Sphinx's language data).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence, Set
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.domains import Domain
+from sphinx.environment import BuildEnvironment
+from sphinx.search import SearchLanguage
+
+from ..labels import ARCHIVE_DOC, GENERATED_DIR, GLOSSARY_DOC, PARTS_DIR, POSTS_DIR, RESOURCES_DIR, TAGS_DOC
+from .book import book_metadata
+
+INDEX_DIR = "_search"
+FORMAT = 1
+# Shards of about this many bytes: a query's words load a few of them, not the book.
+SHARD_BYTES = 64_000
+TEXT_SHARD_BYTES = 48_000
+# Title words sit before the body's, this far apart, so no phrase spans the two.
+BODY_OFFSET = 1000
+# Written forms told apart per term: the most used FORMS - 1, and "another".
+FORMS = 8
+
+# Words: runs of letters and digits. Han and kana are written without spaces, so each
+# run of them is indexed as its overlapping pairs (and a lone character as itself).
+# booksearch.js cuts words with the same classes.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+_WORD = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+")
+_IS_CJK = re.compile(rf"[{_CJK}]")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A searchable part of a page: a section, a glossary term, or the page's top."""
+
+    anchor: str
+    title: str
+    text: str
+
+
+def words(text: str) -> Iterator[str]:
+    """The words of ``text``, normalised and lower-cased, CJK runs as pairs."""
+    for match in _WORD.finditer(unicodedata.normalize("NFKC", text).lower()):
+        word = match.group()
+        if _IS_CJK.match(word) and len(word) > 1:
+            yield from (word[i : i + 2] for i in range(len(word) - 1))
+        else:
+            yield word
+
+
+def terms(text: str, language: SearchLanguage) -> Iterator[tuple[str, str]]:
+    """Each word with its index term: its stem, CJK pairs as they are. Stopwords are
+    terms too: "feeling down" is a phrase, though "down" is on the stopword list."""
+    for word in words(text):
+        yield word, word if _IS_CJK.match(word) else language.stem(word)
+
+
+# --- reading: a page's sections ---------------------------------------------------------
+
+_SKIPPED = (nodes.comment, nodes.raw, nodes.system_message, nodes.target, nodes.substitution_definition)
+_BLOCKS = (nodes.TextElement, nodes.Structural, nodes.Body)
+
+
+def page_sections(doctree: nodes.document) -> list[Section]:
+    """The page's sections in order, each with its own text only (not its subsections');
+    what is marked ``no-search`` (the meta line, a chapter's closing sections, tooltips)
+    is left out, and each glossary term is a section of its own."""
+    found: list[tuple[str, str, list[str]]] = []
+
+    def visit(node: nodes.Element, into: list[str]) -> None:
+        for child in node.children:
+            if isinstance(child, nodes.Text):
+                into.append(child.astext())
+            elif not isinstance(child, nodes.Element) or _unsearched(child):
+                continue
+            elif isinstance(child, nodes.section):
+                title = child.next_node(nodes.title)
+                anchor = (child["ids"] or [""])[0] if found else ""  # the page's own title: its top
+                found.append((anchor, title.astext() if title else "", []))
+                visit(child, found[-1][2])
+            elif (term := _glossary_term(child)) is not None:
+                found.append((term["ids"][0], term.astext(), []))
+                visit(child, found[-1][2])
+            else:
+                visit(child, into)
+                if isinstance(child, _BLOCKS):
+                    into.append("\n")
+
+    top: list[str] = []
+    visit(doctree, top)
+    sections = [Section(anchor, title, _one_line(text)) for anchor, title, text in found]
+    if _one_line(top):
+        sections.insert(0, Section("", "", _one_line(top)))
+    return sections
+
+
+def _one_line(pieces: list[str]) -> str:
+    return " ".join("".join(pieces).split())
+
+
+def _unsearched(node: nodes.Element) -> bool:
+    """Left out: what the reader does not read as text of the page, what is marked
+    ``no-search``, titles (each section's own) and a glossary entry's term (its title)."""
+    if isinstance(node, _SKIPPED) or "no-search" in node["classes"]:
+        return True
+    if isinstance(node, (addnodes.toctree, nodes.title)):
+        return True
+    return isinstance(node, nodes.term) and node.parent is not None and _glossary_term(node.parent) is node
+
+
+def _glossary_term(node: nodes.Element) -> nodes.term | None:
+    """The term of a glossary entry (with its target), else None."""
+    if not isinstance(node, nodes.definition_list_item) or node.parent is None:
+        return None
+    if not isinstance(node.parent.parent, addnodes.glossary):
+        return None
+    term = node.next_node(nodes.term)
+    return term if isinstance(term, nodes.term) and term["ids"] else None
+
+
+class SearchDomain(Domain):
+    """Each page's sections, kept per document like any other page data."""
+
+    name = "booksearch"
+    label = "Book search"
+    initial_data: ClassVar[dict[str, Any]] = {"pages": {}}
+
+    @property
+    def pages(self) -> dict[str, list[tuple[str, str, str]]]:
+        pages: dict[str, list[tuple[str, str, str]]] = self.data.setdefault("pages", {})
+        return pages
+
+    def clear_doc(self, docname: str) -> None:
+        self.pages.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for docname in docnames:
+            if docname in otherdata["pages"]:
+                self.pages[docname] = otherdata["pages"][docname]
+
+    def note_page(self, docname: str, sections: Sequence[Section]) -> None:
+        self.pages[docname] = [(s.anchor, s.title, s.text) for s in sections]
+
+
+def collect_sections(app: Sphinx, doctree: nodes.document) -> None:
+    domain = app.env.get_domain(SearchDomain.name)
+    assert isinstance(domain, SearchDomain)
+    domain.note_page(app.env.docname, page_sections(doctree))
+
+
+# --- writing: the index -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What a result shows and filters on, beside its words."""
+
+    url: str
+    title: str
+    kind: str  # post, glossary, resource, listing, page
+    part: str = ""
+    year: str = ""
+    tags: tuple[str, ...] = ()
+
+
+def page_kind(docname: str, root_doc: str) -> str:
+    """Chapters and reference pages are what a reader looks for; pages that list or
+    repeat them (landing, parts, tags, archive) rank below them."""
+    inside = docname.removeprefix(f"{GENERATED_DIR}/") if docname.startswith(f"{GENERATED_DIR}/") else None
+    if inside is not None and inside.startswith(f"{POSTS_DIR}/"):
+        return "post"
+    if inside == GLOSSARY_DOC:
+        return "glossary"
+    if inside is not None and inside.startswith(f"{RESOURCES_DIR}/"):
+        return "resource"
+    if docname == root_doc or inside in (TAGS_DOC, ARCHIVE_DOC) or (inside or "").startswith(f"{PARTS_DIR}/"):
+        return "listing"
+    return "page"
+
+
+def build_index(
+    pages: Mapping[str, Sequence[tuple[str, str, str]]],
+    facts: Mapping[str, PageFacts],
+    language: SearchLanguage,
+) -> dict[str, Any]:
+    """The whole index as data: ``meta`` and the shards (name -> content). Pure."""
+    docs = sorted(docname for docname in pages if docname in facts)
+    sections: list[list[Any]] = []
+    texts: list[str] = []
+    postings: dict[str, dict[int, list[int]]] = defaultdict(dict)
+    # Each term keeps its first FORMS - 1 written forms, and each position says which
+    # form stood there (position * FORMS + form; the last number for any other), so
+    # "blogging" ranks a post that says "blogging" above one that says "blog", though
+    # both are the term "blog".
+    forms: dict[str, dict[str, int]] = defaultdict(dict)
+    for doc_number, docname in enumerate(docs):
+        fact = facts[docname]
+        for anchor, title, text in pages[docname]:
+            number = len(sections)
+            length = 0
+            for offset, source in ((0, title or fact.title), (BODY_OFFSET, text)):
+                for position, (word, term) in enumerate(terms(source, language), start=offset):
+                    known = forms[term]
+                    if word not in known and len(known) < FORMS - 1:
+                        known[word] = len(known)
+                    postings[term].setdefault(number, []).append(
+                        position * FORMS + known.get(word, FORMS - 1)
+                    )
+                    length = position - offset + 1 if offset else length
+            sections.append([doc_number, anchor, title, length])
+            texts.append(text)
+    vocabulary = sorted(postings)
+    shard_count = max(1, math.ceil(sum(_posting_bytes(postings[t]) for t in vocabulary) / SHARD_BYTES))
+    shards: dict[str, dict[str, list[list[Any]]]] = {f"t{n}": {} for n in range(shard_count)}
+    for term in vocabulary:
+        shards[f"t{shard_of(term, shard_count)}"][term] = [list(forms[term]), _flat_postings(postings[term])]
+    text_shard_of, text_shards = _text_shards(sections, texts)
+    values: dict[str, list[str]] = {"part": [], "year": [], "tag": []}
+    for docname in docs:
+        fact = facts[docname]
+        for key, found in (("part", [fact.part]), ("year", [fact.year]), ("tag", list(fact.tags))):
+            values[key].extend(value for value in found if value and value not in values[key])
+    values["year"].sort(reverse=True)
+    values["tag"].sort(key=str.casefold)
+    meta = {
+        "format": FORMAT,
+        "forms": FORMS,
+        "bodyOffset": BODY_OFFSET,
+        "shards": shard_count,
+        "docs": [_doc_entry(facts[d], values) for d in docs],
+        "sections": sections,
+        "texts": text_shard_of,
+        "filters": values,
+        "vocabulary": vocabulary,
+    }
+    files: dict[str, Any] = {"meta": meta, **shards}
+    for number, content in enumerate(text_shards):
+        files[f"x{number}"] = content
+    return files
+
+
+def _doc_entry(fact: PageFacts, values: Mapping[str, list[str]]) -> list[Any]:
+    return [
+        fact.url,
+        fact.title,
+        fact.kind,
+        values["part"].index(fact.part) if fact.part else -1,
+        values["year"].index(fact.year) if fact.year else -1,
+        [values["tag"].index(tag) for tag in fact.tags],
+    ]
+
+
+def _flat_postings(by_section: Mapping[int, list[int]]) -> list[int]:
+    """``[section, count, position...]`` for each section, in order."""
+    flat: list[int] = []
+    for section in sorted(by_section):
+        flat.extend((section, len(by_section[section]), *by_section[section]))
+    return flat
+
+
+def _posting_bytes(by_section: Mapping[int, list[int]]) -> int:
+    return sum(6 + 5 * len(positions) for positions in by_section.values())
+
+
+def _text_shards(
+    sections: Sequence[list[Any]], texts: Sequence[str]
+) -> tuple[list[int], list[dict[str, str]]]:
+    """Texts in shards of whole pages: each section's shard number, and the shards."""
+    shard_of_section: list[int] = []
+    shards: list[dict[str, str]] = [{}]
+    size = 0
+    for number, (section, text) in enumerate(zip(sections, texts, strict=True)):
+        new_page = number == 0 or section[0] != sections[number - 1][0]
+        if new_page and size > TEXT_SHARD_BYTES:
+            shards.append({})
+            size = 0
+        shards[-1][str(number)] = text
+        size += len(text.encode("utf-8")) + 8
+        shard_of_section.append(len(shards) - 1)
+    return shard_of_section, shards
+
+
+def shard_of(term: str, shard_count: int) -> int:
+    """FNV-1a over the term's UTF-8 bytes: booksearch.js finds the same shard."""
+    value = 0x811C9DC5
+    for byte in term.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value % shard_count
+
+
+def script(name: str, content: Any) -> str:
+    """A shard as a script that hands its data to the search (loads from ``file://``)."""
+    data = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    # Post text inside a <script> file: "</" and line separators cannot end it early.
+    data = data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"BookSearch.loaded({json.dumps(name)},{data});\n"
+
+
+def page_facts(app: Sphinx, env: BuildEnvironment) -> dict[str, PageFacts]:
+    book = book_metadata(app) or {}
+    posts = {post["docname"]: post for post in book.get("posts") or []}
+    facts = {}
+    for docname in env.found_docs:
+        post = posts.get(docname, {})
+        title = env.titles[docname].astext() if docname in env.titles else docname
+        facts[docname] = PageFacts(
+            url=app.builder.get_target_uri(docname),
+            title=title,
+            kind=page_kind(docname, app.config.root_doc),
+            part=post.get("part") or "",
+            year=(post.get("date") or "")[:4],
+            tags=tuple(post.get("tags") or ()),
+        )
+    return facts
+
+
+def write_index(app: Sphinx, exception: Exception | None) -> None:
+    """HTML: the index under ``_search/``, from every page's sections."""
+    if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
+        return
+    domain = app.env.get_domain(SearchDomain.name)
+    assert isinstance(domain, SearchDomain)
+    indexer = getattr(app.builder, "indexer", None)
+    language = indexer.lang if indexer is not None else SearchLanguage({})
+    files = build_index(domain.pages, page_facts(app, app.env), language)
+    folder = Path(app.outdir) / INDEX_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = {f"{name}.js" for name in files}
+    for stale in folder.glob("*.js"):
+        if stale.name not in wanted:
+            stale.unlink()
+    for name, content in files.items():
+        _write_if_changed(folder / f"{name}.js", script(name, content))
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def search_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """The search page's scripts: the language's stemmer and stopwords, then the search."""
+    if pagename == "search":
+        context["book_search_index"] = INDEX_DIR
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_domain(SearchDomain)
+    # After the other extensions marked what the search leaves out (priority 500).
+    app.connect("doctree-read", collect_sections, priority=700)
+    app.connect("build-finished", write_index)
+    app.connect("html-page-context", search_page_context)
+    return {"version": "0.1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
