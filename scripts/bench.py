@@ -15,7 +15,10 @@ fresh process whose peak memory is read from the kernel (``wait4``):
   and marked as such;
 - a no-op rebuild (convert + incremental Sphinx, as ``make html`` runs them, serial or
   parallel as the Makefile chooses for this machine);
-- the rebuild after one post is edited.
+- the rebuild after one post is edited;
+- the search of the built book in Chromium (``booktools.searchmeter``): the index's
+  size, what a reader downloads before a query's first results, and the time from the
+  last keystroke to the results, over ``SEARCH_QUERIES``.
 
 It prints a table and writes the figures as JSON (``--json``). Timings are wall-clock
 on this machine; run it on a quiet machine.
@@ -37,12 +40,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from booktools.corpus import glossary_terms, synthetic_posts, write_corpus
+from booktools.searchmeter import TypingFigures, typing_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 
 GLOSSARY = ROOT / "content" / "glossary.yaml"
 RESOURCES = ROOT / "content" / "resources.yaml"
 STRICT = ["-W", "--keep-going", "-n", "-q"]
+# Typed into the search page of each synthetic book: words of its running text, phrases,
+# glossary terms, a word typed in part and a mistyped one.
+SEARCH_QUERIES = (
+    "pipeline", "baseline metric", "training data", "notebook", "Kubernetes",
+    "cluster deploy", "evaluation results", "research project team", "producti", "expermient",
+)  # fmt: skip
 # As the Makefile's SPHINXJOBS: `make html` runs Sphinx with -j auto from this many CPUs up.
 PARALLEL_FROM_CPUS = 4
 
@@ -115,6 +125,7 @@ class Bench:
         self.work = work
         self.python = sys.executable
         self.runs: list[Run] = []
+        self.search_figures: dict[int, TypingFigures] = {}
         self.log = work / "bench.log"
         self.basic_conf = work / "conf-basic"
         self.basic_conf.mkdir(parents=True, exist_ok=True)
@@ -166,6 +177,7 @@ class Bench:
         self.run("convert (no change)", count, self.convert_command(book))
         self.run("html build, ours, serial", count, self.sphinx_command(book, "ours", *STRICT))
         self.run("html build, ours, -j auto", count, self.sphinx_command(book, "make", *STRICT, "-j", "auto"))
+        self.search(count, book / "ours")
         if basic:
             self.run(
                 "html build, basic theme, serial",
@@ -175,6 +187,11 @@ class Bench:
         if stock:
             self.run("html build, stock book theme, serial", count,
                      self.sphinx_command(book, "stock", "-q", "-D", "book_fast_navigation=0"))  # fmt: skip
+
+    def search(self, count: int, html: Path) -> None:
+        figures = typing_figures(html, SEARCH_QUERIES)
+        self.search_figures[count] = figures
+        print(f"  {'search':<44} N={count:<5} {figures.summary()}")
 
     def rebuilds(self, count: int, book: Path) -> None:
         """As ``make html``: convert, then Sphinx on the doctrees of the last build."""
@@ -209,7 +226,7 @@ class Bench:
                 self.runs.append(Run("html build, stock book theme, serial", count, seconds, 0.0, True, True))
 
 
-def summary(runs: Sequence[Run], sizes: Sequence[int]) -> list[str]:
+def summary(runs: Sequence[Run], sizes: Sequence[int], search: dict[int, TypingFigures]) -> list[str]:
     """The table and the ratios the targets are stated in."""
     lines = [f"{'step':<40} {'posts':>6} {'seconds':>9} {'peak RSS':>10}", "-" * 68]
     for run in runs:
@@ -245,6 +262,8 @@ def summary(runs: Sequence[Run], sizes: Sequence[int]) -> list[str]:
             lines.append(f"N={count}: stock book theme / ours = {stock / ours:.1f}x (target >= 10x)")
         if ours and basic:
             lines.append(f"N={count}: ours / basic theme = {ours / basic:.2f}x (target <= 2x)")
+        if count in search:
+            lines.append(f"N={count}: search: {search[count].summary()} (target <= 300 ms at 1,000)")
     return lines
 
 
@@ -271,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench.run("html build, stock book theme, serial", count,
                       bench.sphinx_command(book, "stock", "-q", "-D", "book_fast_navigation=0"))  # fmt: skip
     bench.extrapolate_stock(args.sizes)
-    lines = summary(bench.runs, args.sizes)
+    lines = summary(bench.runs, args.sizes, bench.search_figures)
     print("\n" + "\n".join(lines))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
@@ -280,6 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "cpus": cpus(),
                 "make_html_jobs": make_html_jobs(),
                 "runs": [asdict(r) for r in bench.runs],
+                "search": {count: asdict(figures) for count, figures in bench.search_figures.items()},
                 "summary": lines,
             },
             indent=1,

@@ -18,6 +18,7 @@ import pytest
 
 from tests.helpers import (
     CHROMIUM,
+    GLOSSARY_FILE,
     HOSTILE,
     BuiltBook,
     HostileBook,
@@ -26,6 +27,7 @@ from tests.helpers import (
     need,
     write_hostile_names,
     write_huge_post,
+    write_search_blog,
 )
 
 TESTS = Path(__file__).resolve().parent
@@ -58,6 +60,14 @@ def hostile_book(tmp_path_factory: pytest.TempPathFactory) -> HostileBook:
     write_huge_post(posts)
     built = build_book(tmp, posts, None)
     return HostileBook(posts, built)
+
+
+@pytest.fixture(scope="session")
+def search_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
+    """The search's test blog (tests/search/blog among generated posts), with the
+    project's glossary, built once per session."""
+    tmp = tmp_path_factory.mktemp("search")
+    return build_book(tmp, write_search_blog(tmp / "posts"), None, glossary_file=GLOSSARY_FILE)
 
 
 @pytest.fixture(scope="session")

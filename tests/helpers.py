@@ -34,6 +34,9 @@ RESOURCES_FILE = ROOT / "content" / "resources.yaml"
 SHARED_POSTS = ROOT.parent / "shared" / "posts"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HOSTILE = Path(__file__).resolve().parent / "hostile"
+# The search's test blog: posts the team wrote, shaped like a personal blog's, and the
+# queries a reader would type with the page expected first (tests/search/).
+SEARCH = Path(__file__).resolve().parent / "search"
 CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = bool(os.environ.get("CI"))
 
@@ -411,6 +414,23 @@ def build_real_book(tmp: Path, *, extra_args: Iterable[str] = ()) -> BuiltBook:
         glossary_file=GLOSSARY_FILE,
         resources_file=RESOURCES_FILE,
     )
+
+
+def write_search_blog(folder: Path, synthetic: int = 110) -> Path:
+    """``tests/search/blog`` among ``synthetic`` generated posts (a blog of 120 posts,
+    whose common words are common), written into ``folder``."""
+    from booktools.corpus import glossary_terms, synthetic_posts, write_corpus
+
+    write_corpus(folder, synthetic_posts(synthetic, seed=7, terms=glossary_terms(GLOSSARY_FILE)))
+    for post in sorted((SEARCH / "blog").iterdir()):
+        shutil.copyfile(post, folder / post.name)
+    return folder
+
+
+def search_queries(name: str) -> list[dict[str, str]]:
+    """A queries file of tests/search: query, the page expected first, kind."""
+    queries: list[dict[str, str]] = yaml.safe_load((SEARCH / name).read_text(encoding="utf-8"))
+    return queries
 
 
 # --- the hostile corpus: tests/hostile/posts and posts whose names are payloads ---------

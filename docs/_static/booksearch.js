@@ -157,16 +157,18 @@ const BookSearch = (() => {
     });
   }
 
-  /** A term's shard entry [forms, [section, count, positions...]*] as its written forms
-   *  and Map(section -> [{place, form}]), title places before meta.bodyOffset. */
+  /** A term's shard entry [forms, [section, count, place, gaps...]*] as its written forms
+   *  and Map(section -> [{place, form}]); a section's heading comes before its text. */
   function postingsOf(meta, [forms, flat]) {
     const bySection = new Map();
     for (let i = 0; i < flat.length; ) {
       const count = flat[i + 1];
-      const places = flat.slice(i + 2, i + 2 + count).map((value) => ({
-        place: Math.floor(value / meta.forms),
-        form: value % meta.forms,
-      }));
+      const places = [];
+      let value = 0;
+      for (const gap of flat.slice(i + 2, i + 2 + count)) {
+        value += gap; // each place after the first is its distance from the one before
+        places.push({ place: Math.floor(value / meta.forms), form: value % meta.forms });
+      }
       bySection.set(flat[i], places);
       i += 2 + count;
     }
@@ -236,10 +238,11 @@ const BookSearch = (() => {
         const perUnit = new Map();
         for (const [section, places] of bySection) {
           // A word as typed counts whole, another form of it ("blog" for "blogging") less.
+          const textStart = meta.sections[section][4];
           let count = 0;
           let title = false;
           for (const { place, form } of places) {
-            if (place < meta.bodyOffset) title = true;
+            if (place < textStart) title = true;
             else count += typedForm < 0 || form === typedForm ? 1 : 0.35;
           }
           const unit = unitOf[section];

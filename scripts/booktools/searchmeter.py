@@ -173,6 +173,72 @@ def report(queries: Sequence[Query], engines: Sequence[Engine]) -> list[str]:
     return lines
 
 
+# Typing in the search page, as a reader does: the time from the last keystroke to the
+# results shown, read in the page's own clock (a MutationObserver sees the results'
+# mark change the moment the list is replaced).
+TYPING_WATCH = """() => {
+    const box = document.querySelector("#book-search-input");
+    const container = document.querySelector(".book-search");
+    window.__typed = 0;
+    window.__shown = new Map();
+    box.addEventListener("keydown", () => { window.__typed = performance.now(); });
+    new MutationObserver(() => window.__shown.set(container.dataset.shown, performance.now()))
+        .observe(container, {attributes: true, attributeFilter: ["data-shown"]});
+}"""
+# What comes before the first results: the search's code, its index's meta and the
+# shards of the query's words (the text shards, for snippets, come after).
+COLD_DOWNLOAD = """() => performance.getEntriesByType("resource")
+    .filter((e) => /_search\\/|booksearch|language_data/.test(e.name) && !/_search\\/x\\d+\\.js/.test(e.name))
+    .reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0)"""
+
+
+@dataclass
+class TypingFigures:
+    """The search of one built book as a reader meets it."""
+
+    index_bytes: int
+    index_files: int
+    first_download_bytes: list[int]
+    keystroke_ms: list[float]
+
+    def summary(self) -> str:
+        times = sorted(self.keystroke_ms)
+        downloads = sorted(self.first_download_bytes)
+        return (
+            f"index {self.index_bytes / 1e6:.1f} MB in {self.index_files} files; downloaded before the first "
+            f"results of a query, median {downloads[len(downloads) // 2] / 1e3:.0f} kB "
+            f"(most {downloads[-1] / 1e3:.0f} kB); results after the last keystroke: median "
+            f"{times[len(times) // 2]:.0f} ms, worst {times[-1]:.0f} ms"
+        )
+
+
+def typing_figures(html: Path, queries: Sequence[str]) -> TypingFigures:
+    """For each query: what a fresh page downloads before its first results (the
+    address ``search.html?q=``), and, typed key by key into the open page, the time from
+    the last keystroke to its results."""
+    files = list((html / "_search").glob("*.js"))
+    downloads: list[int] = []
+    latencies: list[float] = []
+    with served(html) as site, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        for query in queries:
+            page = browser.new_page()
+            page.goto(site + "search.html")
+            page.wait_for_function("() => document.querySelector('.book-search')?.dataset.shown === ''")
+            page.evaluate(TYPING_WATCH)
+            page.locator("#book-search-input").press_sequentially(query, delay=60)
+            page.wait_for_function("(query) => window.__shown.has(query)", arg=query, timeout=30000)
+            latencies.append(page.evaluate("(query) => window.__shown.get(query) - window.__typed", query))
+            page.close()
+            page = browser.new_page()
+            page.goto(site + "search.html?q=" + quote(query))
+            page.wait_for_function(BOOK_DONE, arg=query, timeout=30000)
+            downloads.append(int(page.evaluate(COLD_DOWNLOAD)))
+            page.close()
+        browser.close()
+    return TypingFigures(sum(f.stat().st_size for f in files), len(files), downloads, latencies)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="searchmeter", description=__doc__.splitlines()[0])
     parser.add_argument("html", type=Path, help="a built book's HTML folder")

@@ -16,7 +16,6 @@ from tests.helpers import (
     open_page,
     post_paths,
     post_slug,
-    post_title,
     posts_in_book_order,
     serve,
     site_pages,
@@ -54,129 +53,6 @@ def test_keyboard_focus_shows_the_definition(browser: Any, site: str) -> None:
     mention.locator("a").focus()
     assert mention.locator(".gloss-tip").is_visible()
     page.close()
-
-
-# --- search -----------------------------------------------------------------------------
-
-
-SEARCH_FINISHED = """() => {
-    const summary = document.querySelector("#search-results p.search-summary");
-    return summary !== null && /finished|did not match/.test(summary.innerText);
-}"""
-
-
-def search(browser: Any, site: str, query: str, stock_ranking: bool = False) -> list[str]:
-    """Type the query into the search box as a reader does; the result titles in order.
-
-    ``stock_ranking``: hide the book's scorer (Sphinx embeds it in language_data.js),
-    so Sphinx ranks with its own.
-    """
-    return search_results(browser, site, query, stock_ranking)[0]
-
-
-def search_results(
-    browser: Any, site: str, query: str, stock_ranking: bool = False
-) -> tuple[list[str], list[str]]:
-    """``search``'s titles, and the snippet shown under each result (once all came)."""
-    page = open_page(browser, "about:blank")
-    if stock_ranking:
-
-        def without_book_scorer(route: Any) -> None:
-            response = route.fetch()
-            route.fulfill(response=response, body=response.text().replace("var Scorer =", "var bookScorer ="))
-
-        page.route("**/language_data.js", without_book_scorer)
-    page.goto(site + "index.html")
-    page.keyboard.press("Control+k")
-    box = page.locator("input[name=q]:visible").first
-    box.fill(query)
-    box.press("Enter")
-    # Sphinx shows one result every few milliseconds and fetches each snippet afterwards:
-    # the list is read once the summary says the search finished, snippets when they come.
-    page.wait_for_function(SEARCH_FINISHED, timeout=15000)
-    titles: list[str] = page.locator("#search-results ul.search li > a").all_inner_texts()
-    assert titles, f"no result for {query!r}"
-    if len(titles) > 1:
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-        try:
-            page.wait_for_selector("#search-results ul.search li p.context", state="attached", timeout=15000)
-            snippets_shown = (
-                f"document.querySelectorAll('#search-results li p.context').length >= {len(titles)}"
-            )
-            page.wait_for_function(f"() => {snippets_shown}", timeout=15000)
-        except PlaywrightTimeout:
-            pytest.fail("results show no snippet of context")
-    snippets = [
-        " ".join(text.split()) for text in page.locator("#search-results li p.context").all_inner_texts()
-    ]
-    page.close()
-    return titles, snippets
-
-
-@pytest.mark.parametrize(
-    ("query", "first"),
-    [
-        ("kindle", "Week 4: My Interest in Machine Learning"),
-        ("lockdown", "What have I been upto in 2020?"),
-        ("ghosted", "Some random thoughts on ML"),
-        ("BowTiedHal", "Musings on Machine Learning Engineering"),
-        ("weaving", "Hello, ML World"),
-        ("quantization", "Glossary"),
-        ("Taylor series", "Glossary"),
-        ("Distill", "Articles and essays > Distill"),
-        ("RedwoodJS", "Tools and libraries > RedwoodJS"),
-        ("Grammarly", "Platforms and services > Grammarly"),
-        # The post that talks of it, before the resource category page citing it.
-        ("Starcraft", "Musings on Machine Learning Engineering"),
-    ],
-)
-def test_search_puts_the_right_page_first(browser: Any, site: str, query: str, first: str) -> None:
-    assert search(browser, site, query)[0] == first
-
-
-def test_snippets_are_the_posts_words_not_the_meta_line_or_the_theme(browser: Any, site: str) -> None:
-    titles, snippets = search_results(browser, site, "career")
-    assert len(titles) > 2 and len(snippets) == len(titles)
-    posts = {post_title(path) for path in post_paths()}
-    shown = [snippet for title, snippet in zip(titles, snippets, strict=True) if title in posts]
-    assert len(shown) >= 2
-    for snippet in shown:
-        for chrome in (
-            "min read",
-            "Source:",
-            "System Settings",
-            "Light Dark",
-            "Linked from",
-            "Related posts",
-        ):
-            assert chrome not in snippet, (chrome, snippet)
-
-
-def test_pages_listing_posts_come_after_the_posts(browser: Any, site: str) -> None:
-    titles = search(browser, site, "career")
-    posts = {
-        title
-        for title in titles
-        if title in {"Musings on Machine Learning Engineering", "Some random thoughts on ML"}
-    }
-    listings = [title for title in titles if title in {"Tags", "Archive", "Ways into Machine Learning"}]
-    assert posts
-    for listing in listings:
-        assert titles.index(listing) > max(titles.index(post) for post in posts)
-
-
-def test_glossary_query_lists_the_entry_and_the_posts_using_it(browser: Any, site: str) -> None:
-    titles = search(browser, site, "Kubeflow")
-    assert titles[0] == "Glossary" and "What have I been upto in 2020?" in titles
-
-
-def test_scorer_beats_the_default_ranking(browser: Any, site: str) -> None:
-    """With Sphinx's own scorer the entry titled "Distill" is not first."""
-    stock = search(browser, site, "Distill", stock_ranking=True)
-    ours = search(browser, site, "Distill")
-    assert ours[0] == "Articles and essays > Distill"
-    assert stock[0] != ours[0] and stock.index(ours[0]) > 0
 
 
 # --- navigation -------------------------------------------------------------------------

@@ -28,14 +28,18 @@ def test_no_payload_runs_in_a_browser(corpus: str, request: pytest.FixtureReques
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         for site in serve(html):
-            urls = [site + name for name in [*pages, "search.html?q=pwned", "search.html?q=img+onerror"]]
+            searches = ["search.html?q=pwned", "search.html?q=img+onerror", "search.html?q=raw+html"]
+            urls = [site + name for name in [*pages, *searches]]
+            found = 0
             for url, page in open_in_tabs(context, urls):
                 name = url.removeprefix(site)
                 page.emulate_media(media="print")
                 if name.startswith("search.html?"):
-                    page.wait_for_selector("#search-results p.search-summary", state="attached")
+                    page.wait_for_selector(".book-search[data-snippets]", state="attached")
+                    found += page.locator("#book-search-results > li").count()
                 injected = page.evaluate(INJECTED)
                 problems = [p for p in page.problems if "dialog" in p]
                 assert injected == [] and problems == [], (name, injected, problems)
+            assert found > 0  # the payloads' pages were shown as results, and ran nothing
     finally:
         context.close()

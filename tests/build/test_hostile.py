@@ -194,6 +194,10 @@ def test_feed_and_search_index_hold_titles_as_text(hostile_book: HostileBook) ->
     feed = ET.fromstring((hostile_book.built.html / "feed.xml").read_bytes())
     titles = {entry.text for entry in feed.iter("{http://www.w3.org/2005/Atom}title")}
     assert "Cats <img src=x onerror=alert('pwned-fm-title')> & dogs" in titles
-    script = (hostile_book.built.html / "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(script.removeprefix("Search.setIndex(").removesuffix(")"))
-    assert "Cats <img src=x onerror=alert('pwned-fm-title')> & dogs" in index["titles"]
+    script = (hostile_book.built.html / "_search" / "meta.js").read_text(encoding="utf-8")
+    assert script.startswith('BookSearch.loaded("meta",') and script.endswith(");\n")
+    index = json.loads(script.removeprefix('BookSearch.loaded("meta",').removesuffix(");\n"))
+    assert "Cats <img src=x onerror=alert('pwned-fm-title')> & dogs" in [doc[1] for doc in index["docs"]]
+    # Text that would end a script early is escaped: no "</script>" in any index file.
+    for shard in (hostile_book.built.html / "_search").glob("*.js"):
+        assert "</" not in shard.read_text(encoding="utf-8"), shard.name

@@ -205,13 +205,21 @@ def test_bench_fit_recovers_a_quadratic() -> None:
 def test_bench_summary_states_the_targets() -> None:
     from bench import Run, summary
 
+    from booktools.searchmeter import TypingFigures
+
     runs = [
         Run("html build, ours, serial", 1000, 100.0, 900.0, True),
         Run("html build, basic theme, serial", 1000, 80.0, 800.0, True),
         Run("html build, stock book theme, serial", 1000, 1500.0, 0.0, True, extrapolated=True),
     ]
-    lines = summary(runs, [1000])
+    search = {1000: TypingFigures(12_000_000, 300, [400_000, 500_000, 900_000], [40.0, 60.0, 250.0])}
+    lines = summary(runs, [1000], search)
     assert any("(extrapolated)" in line for line in lines)
+    assert (
+        "N=1000: search: index 12.0 MB in 300 files; downloaded before the first results of a query, "
+        "median 500 kB (most 900 kB); results after the last keystroke: median 60 ms, worst 250 ms "
+        "(target <= 300 ms at 1,000)"
+    ) in lines
     assert "N=1000: stock book theme / ours = 15.0x (target >= 10x)" in lines
     assert "N=1000: ours / basic theme = 1.25x (target <= 2x)" in lines
 

@@ -8,7 +8,8 @@ glossary into its terms) when it is read; their words are kept per document in t
 When the HTML build ends, the index is written under ``_search/`` as script files:
 
 - ``meta.js``: the pages (address, title, kind, part, year, tags), the sections
-  (page, anchor, title, length) and the vocabulary (for words typed in part, or mistyped);
+  (page, anchor, title, words in the text, place of the text's first word) and the
+  vocabulary (for words typed in part, or mistyped);
 - ``t<N>.js``: the postings, each term's sections and word positions (phrases), in
   shards chosen by a hash of the term, so a query loads only the shards of its words;
 - ``x<N>.js``: the sections' text, for snippets, loaded for the results shown.
@@ -20,6 +21,7 @@ stemmed by the same rules here and there (``Stemmer`` from Sphinx's language dat
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -33,9 +35,11 @@ from typing import Any, ClassVar
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 from sphinx.search import SearchLanguage
+from typing_extensions import override
 
 from ..labels import ARCHIVE_DOC, GENERATED_DIR, GLOSSARY_DOC, PARTS_DIR, POSTS_DIR, RESOURCES_DIR, TAGS_DOC
 from .book import book_metadata
@@ -44,9 +48,8 @@ INDEX_DIR = "_search"
 FORMAT = 1
 # Shards of about this many bytes: a query's words load a few of them, not the book.
 SHARD_BYTES = 64_000
-TEXT_SHARD_BYTES = 48_000
-# Title words sit before the body's, this far apart, so no phrase spans the two.
-BODY_OFFSET = 1000
+# Text shards are smaller: the snippets of the first results come from many pages.
+TEXT_SHARD_BYTES = 12_000
 # Written forms told apart per term: the most used FORMS - 1, and "another".
 FORMS = 8
 
@@ -167,6 +170,19 @@ class SearchDomain(Domain):
             if docname in otherdata["pages"]:
                 self.pages[docname] = otherdata["pages"][docname]
 
+    @override
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: addnodes.pending_xref,
+        contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        """No object of this domain is a link target."""
+        return []
+
     def note_page(self, docname: str, sections: Sequence[Section]) -> None:
         self.pages[docname] = [(s.anchor, s.title, s.text) for s in sections]
 
@@ -226,17 +242,18 @@ def build_index(
         fact = facts[docname]
         for anchor, title, text in pages[docname]:
             number = len(sections)
-            length = 0
-            for offset, source in ((0, title or fact.title), (BODY_OFFSET, text)):
-                for position, (word, term) in enumerate(terms(source, language), start=offset):
-                    known = forms[term]
-                    if word not in known and len(known) < FORMS - 1:
-                        known[word] = len(known)
-                    postings[term].setdefault(number, []).append(
-                        position * FORMS + known.get(word, FORMS - 1)
-                    )
-                    length = position - offset + 1 if offset else length
-            sections.append([doc_number, anchor, title, length])
+            # The heading's words first, then the text's, one place apart: no phrase
+            # runs from the heading into the text.
+            heading = list(terms(title or fact.title, language))
+            body = list(terms(text, language))
+            for position, (word, term) in enumerate([*heading, ("", ""), *body]):
+                if not term:
+                    continue
+                known = forms[term]
+                if word not in known and len(known) < FORMS - 1:
+                    known[word] = len(known)
+                postings[term].setdefault(number, []).append(position * FORMS + known.get(word, FORMS - 1))
+            sections.append([doc_number, anchor, title, len(body), len(heading) + 1])
             texts.append(text)
     vocabulary = sorted(postings)
     shard_count = max(1, math.ceil(sum(_posting_bytes(postings[t]) for t in vocabulary) / SHARD_BYTES))
@@ -254,7 +271,6 @@ def build_index(
     meta = {
         "format": FORMAT,
         "forms": FORMS,
-        "bodyOffset": BODY_OFFSET,
         "shards": shard_count,
         "docs": [_doc_entry(facts[d], values) for d in docs],
         "sections": sections,
@@ -280,10 +296,13 @@ def _doc_entry(fact: PageFacts, values: Mapping[str, list[str]]) -> list[Any]:
 
 
 def _flat_postings(by_section: Mapping[int, list[int]]) -> list[int]:
-    """``[section, count, position...]`` for each section, in order."""
+    """``[section, count, place, gap...]`` for each section in order: each place after
+    the first as its distance from the one before, which keeps the numbers short."""
     flat: list[int] = []
     for section in sorted(by_section):
-        flat.extend((section, len(by_section[section]), *by_section[section]))
+        places = by_section[section]
+        flat.extend((section, len(places), places[0]))
+        flat.extend(later - earlier for earlier, later in itertools.pairwise(places))
     return flat
 
 

@@ -1,0 +1,157 @@
+"""The search index as data (bookgen.sphinx.search): a page cut into its sections, the
+postings with their places and written forms, the shards. The browser tests
+(tests/browser/test_search.py) ask the index built from it."""
+
+from __future__ import annotations
+
+import json
+
+from docutils import nodes
+from docutils.core import publish_doctree
+from sphinx import addnodes
+from sphinx.search.en import SearchEnglish
+
+from bookgen.sphinx.search import PageFacts, build_index, page_kind, page_sections, script, shard_of, words
+
+ENGLISH = SearchEnglish({})
+
+
+def doctree(rst: str) -> nodes.document:
+    return publish_doctree(rst, settings_overrides={"report_level": 5, "doctitle_xform": False})
+
+
+def postings(files: dict[str, object], term: str) -> tuple[list[str], dict[int, list[int]]]:
+    """A term's written forms and its places per section, decoded."""
+    meta = files["meta"]
+    assert isinstance(meta, dict)
+    shard = files[f"t{shard_of(term, meta['shards'])}"]
+    assert isinstance(shard, dict)
+    forms, flat = shard[term]
+    places: dict[int, list[int]] = {}
+    i = 0
+    while i < len(flat):
+        section, count = flat[i], flat[i + 1]
+        gaps = flat[i + 2 : i + 2 + count]
+        places[section] = [sum(gaps[: k + 1]) for k in range(count)]
+        i += 2 + count
+    return forms, places
+
+
+def test_a_page_is_cut_into_its_sections_without_what_is_not_searched() -> None:
+    tree = doctree(
+        "Title\n=====\n\nIntro words.\n\n.. meta line\n\nFirst\n-----\n\nBody of first.\n\n"
+        "Second\n------\n\nBody of second.\n"
+    )
+    # What the converter marks no-search (the meta line, a chapter's closing sections).
+    hidden = nodes.paragraph("", "", nodes.Text("Undated · 2 min read"), classes=["no-search"])
+    tree.next_node(nodes.section).insert(1, hidden)
+    sections = page_sections(tree)
+    assert [(s.anchor, s.title, s.text) for s in sections] == [
+        ("", "Title", "Intro words."),
+        ("first", "First", "Body of first."),
+        ("second", "Second", "Body of second."),
+    ]
+
+
+def test_glossary_terms_are_sections_of_their_own() -> None:
+    item = nodes.definition_list_item(
+        "",
+        nodes.term("", "Kubeflow", ids=["term-Kubeflow"]),
+        nodes.definition("", nodes.paragraph("", "A toolkit for workflows.")),
+    )
+    glossary = addnodes.glossary("", nodes.definition_list("", item))
+    tree = doctree("Glossary\n========\n\nTerms used.\n")
+    tree.next_node(nodes.section).append(glossary)
+    sections = page_sections(tree)
+    assert [(s.anchor, s.title, s.text) for s in sections] == [
+        ("", "Glossary", "Terms used."),
+        ("term-Kubeflow", "Kubeflow", "A toolkit for workflows."),
+    ]
+
+
+def test_words_are_normalised_and_han_is_read_in_pairs() -> None:
+    assert list(words("Ｆｕｌｌ-width, CAFÉ's 2020")) == ["full", "width", "café", "s", "2020"]
+    assert list(words("机器学习 and 学")) == ["机器", "器学", "学习", "and", "学"]
+
+
+def test_postings_keep_places_forms_and_stopwords() -> None:
+    pages = {"generated/posts/a": [("", "", "I was feeling down, blogging about blogs.")]}
+    facts = {"generated/posts/a": PageFacts("generated/posts/a.html", "A post", "post")}
+    files = build_index(pages, facts, ENGLISH)
+    meta = files["meta"]
+    assert isinstance(meta, dict)
+    # The heading ("A post") comes first, then one place apart, the text.
+    assert meta["sections"] == [[0, "", "", 7, 3]]
+    forms = meta["forms"]
+    down_forms, down = postings(files, "down")  # a stopword, kept for phrases
+    assert down_forms == ["down"] and [p // forms for p in down[0]] == [6]
+    feel_forms, feel = postings(files, "feel")
+    assert feel_forms == ["feeling"]
+    assert [p // forms for p in feel[0]] == [5]  # "feeling down": consecutive places
+    blog_forms, blog = postings(files, "blog")
+    assert blog_forms == ["blogging", "blogs"]
+    assert [(p // forms, blog_forms[p % forms]) for p in blog[0]] == [(7, "blogging"), (9, "blogs")]
+    assert "blog" in meta["vocabulary"] and meta["vocabulary"] == sorted(meta["vocabulary"])
+
+
+def test_index_is_the_same_whatever_order_pages_come_in() -> None:
+    pages = {f"generated/posts/p{n}": [("", "", f"Post number {n} about harbours.")] for n in range(30)}
+    facts = {name: PageFacts(f"{name}.html", name, "post", year="2020") for name in pages}
+    backwards = dict(reversed(list(pages.items())))
+    assert build_index(pages, facts, ENGLISH) == build_index(backwards, facts, ENGLISH)
+
+
+def test_filters_and_page_kinds() -> None:
+    pages = {
+        "generated/posts/a": [("", "", "Text.")],
+        "generated/posts/b": [("", "", "Text.")],
+        "index": [("", "", "Cards.")],
+    }
+    facts = {
+        "generated/posts/a": PageFacts("a.html", "A", "post", "Part I: Start", "2019", ("sea", "Boats")),
+        "generated/posts/b": PageFacts("b.html", "B", "post", "Part II: Later", "2021", ("sea",)),
+        "index": PageFacts("index.html", "Book", "listing"),
+    }
+    meta = build_index(pages, facts, ENGLISH)["meta"]
+    assert isinstance(meta, dict)
+    assert meta["filters"] == {"part": ["Part I: Start", "Part II: Later"], "year": ["2021", "2019"],
+                               "tag": ["Boats", "sea"]}  # fmt: skip
+    assert meta["docs"][0] == ["a.html", "A", "post", 0, 1, [1, 0]]
+    assert meta["docs"][2] == ["index.html", "Book", "listing", -1, -1, []]
+    assert page_kind("generated/posts/x", "index") == "post"
+    assert page_kind("generated/glossary", "index") == "glossary"
+    assert page_kind("generated/resources/tools", "index") == "resource"
+    assert page_kind("generated/parts/part-2", "index") == "listing"
+    assert page_kind("about", "index") == "page"
+
+
+def test_large_books_are_sharded_and_texts_kept_whole_per_page() -> None:
+    pages = {
+        f"generated/posts/p{n:03d}": [("", "", f"word{n} " * 400), ("s", "Sub", f"other{n} " * 400)]
+        for n in range(200)
+    }
+    facts = {name: PageFacts(f"{name}.html", name, "post") for name in pages}
+    files = build_index(pages, facts, ENGLISH)
+    meta = files["meta"]
+    assert isinstance(meta, dict)
+    assert meta["shards"] > 10
+    assert all(len(script(f"t{n}", files[f"t{n}"])) < 3 * 64_000 for n in range(meta["shards"]))
+    texts = meta["texts"]
+    assert all(texts[2 * n] == texts[2 * n + 1] for n in range(200))  # a page's sections together
+    assert max(texts) > 10
+
+
+def test_shards_are_scripts_that_no_text_can_end_early() -> None:
+    content = {"0": "</script><script>alert(1)</script>\u2028"}
+    written = script("x0", content)
+    assert "</" not in written and "\u2028" not in written
+    assert written.startswith('BookSearch.loaded("x0",') and written.endswith(");\n")
+    assert json.loads(written.removeprefix('BookSearch.loaded("x0",').removesuffix(");\n")) == content
+
+
+def test_shard_of_is_fnv1a_over_utf8() -> None:
+    # The FNV-1a test vectors; booksearch.js computes the same over the same bytes.
+    assert shard_of("", 2**32) == 0x811C9DC5
+    assert shard_of("a", 2**32) == 0xE40C292C
+    assert shard_of("foobar", 2**32) == 0xBF9CF968
+    assert 0 <= shard_of("机器", 7) < 7
