@@ -24,6 +24,8 @@ const BookSearch = (() => {
   // their entries come first when titled with the query, else after the chapters.
   const KIND_WEIGHT = { post: 1, glossary: 0.25, resource: 0.25, page: 0.8, listing: 0.25 };
   const TITLE_BONUS = { post: 3, page: 3, listing: 1, glossary: 1, resource: 1 };
+  const HEADING_BONUS = 1; // a word in a section's heading (or a glossary entry's term)
+  const OTHER_FORM = 0.35; // "blog" found for "blogging": the same stem, another word
   const ENTRY_KINDS = new Set(["glossary", "resource"]);
 
   const loaded = new Map();
@@ -103,9 +105,11 @@ const BookSearch = (() => {
     return low;
   }
 
-  /** Levenshtein distance, stopping once it passes ``limit``. */
+  /** Edit distance with a swap of two neighbours as one edit (optimal string alignment),
+   *  stopping once it passes ``limit``: "impsoter" is one edit from "imposter". */
   function distance(a, b, limit) {
     if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    let before = null;
     let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
     for (let i = 1; i <= a.length; i++) {
       const current = [i];
@@ -113,9 +117,13 @@ const BookSearch = (() => {
       for (let j = 1; j <= b.length; j++) {
         const cost = a[i - 1] === b[j - 1] ? 0 : 1;
         current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+        if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          current[j] = Math.min(current[j], before[j - 2] + 1);
+        }
         best = Math.min(best, current[j]);
       }
       if (best > limit) return limit + 1;
+      before = previous;
       previous = current;
     }
     return previous[b.length];
@@ -146,10 +154,12 @@ const BookSearch = (() => {
           const d = Math.min(distance(entry.word, word, limit), distance(term, word, limit));
           if (d <= limit) near.push({ word, d });
         }
-        near.sort((a, b) => a.d - b.d || a.word.localeCompare(b.word));
+        // Nearest first; among equals, a word of the typed length and first letter.
+        const likeness = (word) => Math.abs(word.length - entry.word.length) + (word[0] === entry.word[0] ? 0 : 2);
+        near.sort((a, b) => a.d - b.d || likeness(a.word) - likeness(b.word) || (a.word < b.word ? -1 : 1));
         const best = near.length ? near[0].d : 0;
         for (const { word, d } of near.slice(0, 5)) {
-          if (d === best) candidates.push({ term: word, weight: 0.5 });
+          if (d === best) candidates.push({ term: word, weight: candidates.length ? 0.3 : 0.5 });
         }
         corrected = candidates.length > 0;
       }
@@ -237,17 +247,20 @@ const BookSearch = (() => {
         const idf = Math.log(1 + (lengths.length - units.size + 0.5) / (units.size + 0.5));
         const perUnit = new Map();
         for (const [section, places] of bySection) {
-          // A word as typed counts whole, another form of it ("blog" for "blogging") less.
-          const textStart = meta.sections[section][4];
+          // A word as typed counts whole, another form of it ("blog" for "blogging") less;
+          // in a page's title it weighs most, in a section's heading less.
+          const [doc, anchor, , , textStart] = meta.sections[section];
+          const headingBonus = anchor ? HEADING_BONUS : (TITLE_BONUS[meta.docs[doc][2]] ?? 1);
           let count = 0;
-          let title = false;
+          let bonus = 0;
           for (const { place, form } of places) {
-            if (place < textStart) title = true;
-            else count += typedForm < 0 || form === typedForm ? 1 : 0.35;
+            const typedWord = typedForm < 0 || form === typedForm;
+            if (place < textStart) bonus = Math.max(bonus, headingBonus * (typedWord ? 1 : OTHER_FORM));
+            else count += typedWord ? 1 : OTHER_FORM;
           }
           const unit = unitOf[section];
-          const sum = perUnit.get(unit) || { count: 0, title: false };
-          perUnit.set(unit, { count: sum.count + count, title: sum.title || title });
+          const sum = perUnit.get(unit) || { count: 0, bonus: 0 };
+          perUnit.set(unit, { count: sum.count + count, bonus: Math.max(sum.bonus, bonus) });
           let result = found.get(unit);
           if (!result) {
             result = { words: new Array(query.length).fill(0), sections: new Map() };
@@ -258,12 +271,10 @@ const BookSearch = (() => {
             part = { score: 0, places: new Array(query.length).fill(null) };
             result.sections.set(section, part);
           }
-          part.score += candidate.weight * idf * (count + (title ? 1 : 0));
+          part.score += candidate.weight * idf * (count + bonus);
           part.places[index] = (part.places[index] || []).concat(places.map((p) => p.place));
         }
-        for (const [unit, { count, title }] of perUnit) {
-          const doc = meta.docs[meta.sections[[...found.get(unit).sections.keys()][0]][0]];
-          const bonus = title ? (TITLE_BONUS[doc[2]] ?? 1) : 0;
+        for (const [unit, { count, bonus }] of perUnit) {
           const value = candidate.weight * idf * (saturation(count, lengths[unit], average[unit]) + bonus);
           const words = found.get(unit).words;
           words[index] = Math.max(words[index], value);
@@ -296,13 +307,17 @@ const BookSearch = (() => {
     return results.sort((a, b) => b.score - a.score || a.unit - b.unit);
   }
 
-  /** A heading that is the query ranks its section far up; one the query begins and
-   *  mostly covers ("Foot in the door" for "foot in the"), less. */
+  /** A heading that is the query ranks its section far up; one that holds the query's
+   *  words together ("Rust once, run everywhere" for "run everywhere"), less. */
   function titleMatch(title, typed) {
     if (title.length === 0) return 1;
     if (title.length === typed.length && title.every((term, i) => term === typed[i])) return 8;
-    const begins = typed.length <= title.length && typed.every((term, i) => term === title[i]);
-    return begins && typed.length * 2 >= title.length ? 2 : 1;
+    // One word is no phrase: "StarCraft" does not make "DeepMind's StarCraft II agent" its title.
+    if (typed.length === 1 ? title.length > 2 : typed.length * 4 < title.length) return 1;
+    for (let start = 0; start + typed.length <= title.length; start++) {
+      if (typed.every((term, i) => term === title[start + i])) return start === 0 ? 2.5 : 2;
+    }
+    return 1;
   }
 
   /** The query's words at consecutive places (stopwords keep their places). */
@@ -319,18 +334,22 @@ const BookSearch = (() => {
     return true;
   }
 
-  /** A window of the text around its first matched words, as [text, marked] pieces. */
+  /** A window of the text around its first matched words, as [text, marked] pieces,
+   *  cut at spaces; ``size`` 0: the whole text, its matched words marked. */
   function snippet(text, terms, size = 240) {
     const found = wordsOf(text).filter((entry) => terms.has(stem(entry.word)) || terms.has(entry.word));
-    const normalised = normalise(text);
-    if (normalised.length !== text.length) return [[text.slice(0, size), false]];
-    const first = found.length ? found[0].start : 0;
-    let start = Math.max(0, first - 60);
-    if (start > 0) {
+    if (normalise(text).length !== text.length) return [[size ? text.slice(0, size) : text, false]];
+    let start = 0;
+    let end = text.length;
+    if (size && text.length > size) {
+      const first = found.length ? found[0].start : 0;
+      start = Math.max(0, first - 60);
       const space = text.indexOf(" ", start);
-      start = space >= 0 && space < first ? space + 1 : start;
+      if (start > 0 && space >= 0 && space < first) start = space + 1;
+      end = Math.min(text.length, start + size);
+      const last = text.lastIndexOf(" ", end);
+      if (end < text.length && last > start) end = last;
     }
-    const end = Math.min(text.length, start + size);
     const pieces = [];
     let at = start;
     for (const entry of found) {
@@ -341,7 +360,12 @@ const BookSearch = (() => {
     pieces.push([text.slice(at, end), false]);
     if (start > 0) pieces.unshift(["… ", false]);
     if (end < text.length) pieces.push([" …", false]);
-    return pieces;
+    return pieces.filter(([piece]) => piece);
+  }
+
+  /** The pieces of ``snippet`` as nodes: text, and <mark> around the matched words. */
+  function marked(pieces) {
+    return pieces.map(([piece, isMatch]) => (isMatch ? element("mark", {}, piece) : piece));
   }
 
   /** The query's words as the index reads them, and the results (pages, or entries of
@@ -445,7 +469,8 @@ const BookSearch = (() => {
         const first = result.sections[0].section;
         const entryTitle = ENTRY_KINDS.has(doc[2]) && meta.sections[first][1] ? meta.sections[first][2] : "";
         const item = element("li", { class: `book-search-result kind-${doc[2]}` });
-        const heading = element("a", { class: "book-search-title", href: link(first) }, entryTitle || doc[1]);
+        const titled = marked(snippet(entryTitle || doc[1], terms, 0));
+        const heading = element("a", { class: "book-search-title", href: link(first) }, ...titled);
         item.append(heading);
         if (entryTitle) item.append(element("span", { class: "book-search-where" }, ` · ${doc[1]}`));
         const where = element("ul", { class: "book-search-sections" });
@@ -453,7 +478,8 @@ const BookSearch = (() => {
           const title = meta.sections[section][2];
           const entry = element("li", { "data-section": String(section) });
           if (title && title !== doc[1] && title !== entryTitle) {
-            entry.append(element("a", { class: "book-search-section", href: link(section) }, title));
+            const shown = marked(snippet(title, terms, 0));
+            entry.append(element("a", { class: "book-search-section", href: link(section) }, ...shown));
           }
           entry.append(element("p", { class: "book-search-snippet" }));
           where.append(entry);
@@ -469,9 +495,7 @@ const BookSearch = (() => {
       if (mine !== generation) return;
       for (const entry of list.querySelectorAll("li[data-section]")) {
         const pieces = snippet(texts[entry.dataset.section] || "", terms);
-        entry
-          .querySelector(".book-search-snippet")
-          .replaceChildren(...pieces.map(([piece, marked]) => (marked ? element("mark", {}, piece) : piece)));
+        entry.querySelector(".book-search-snippet").replaceChildren(...marked(pieces));
       }
       container.dataset.snippets = text;
     };

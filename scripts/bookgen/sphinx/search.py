@@ -90,7 +90,10 @@ def terms(text: str, language: SearchLanguage) -> Iterator[tuple[str, str]]:
 # --- reading: a page's sections ---------------------------------------------------------
 
 _SKIPPED = (nodes.comment, nodes.raw, nodes.system_message, nodes.target, nodes.substitution_definition)
-_BLOCKS = (nodes.TextElement, nodes.Structural, nodes.Body)
+# Classes of what a reader does not read as the page's text: what the converter marks
+# no-search (the meta line, a chapter's closing sections, glossary tooltips), a card's
+# hidden link text (its target's name) and a card's footer (date and reading time).
+_HIDDEN = frozenset({"no-search", "sd-hide-link-text", "sd-card-footer"})
 
 
 def page_sections(doctree: nodes.document) -> list[Section]:
@@ -115,7 +118,7 @@ def page_sections(doctree: nodes.document) -> list[Section]:
                 visit(child, found[-1][2])
             else:
                 visit(child, into)
-                if isinstance(child, _BLOCKS):
+                if not isinstance(child, nodes.Inline):  # blocks end with a space, inline text runs on
                     into.append("\n")
 
     top: list[str] = []
@@ -131,9 +134,9 @@ def _one_line(pieces: list[str]) -> str:
 
 
 def _unsearched(node: nodes.Element) -> bool:
-    """Left out: what the reader does not read as text of the page, what is marked
-    ``no-search``, titles (each section's own) and a glossary entry's term (its title)."""
-    if isinstance(node, _SKIPPED) or "no-search" in node["classes"]:
+    """Left out: what the reader does not read as text of the page (``_HIDDEN``),
+    titles (each section's own) and a glossary entry's term (its title)."""
+    if isinstance(node, _SKIPPED) or not _HIDDEN.isdisjoint(node["classes"]):
         return True
     if isinstance(node, (addnodes.toctree, nodes.title)):
         return True
