@@ -361,10 +361,11 @@ def chapter_endings(book: Book, pages: Sequence[PostPage], traits: Sequence[Post
 
 def _left_out(post: Post, drafts: bool) -> str:
     """Why the post is not in the book ("" if it is): a draft, or a section's index page
-    (Hugo's and Zola's ``_index.md``) with no text of its own."""
+    (Hugo's and Zola's ``_index.md``) with no text of its own (a ``description`` alone
+    is what the site's listing shows of the section, no text of a page)."""
     if post.draft and not drafts:
         return "a draft; left out of the book (convert --drafts keeps drafts)"
-    if PurePosixPath(post.source).stem == "_index" and not post.body and not post.lead:
+    if PurePosixPath(post.source).stem == "_index" and not post.body:
         return "a section's index page with no text of its own; not a post"
     return ""
 

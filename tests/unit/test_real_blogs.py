@@ -136,6 +136,14 @@ def test_section_index_pages_without_text_are_left_out_with_a_report() -> None:
     assert [r.kind for r in built.reports if r.source == "_index.md"] == [ReportKind.LEFT_OUT]
 
 
+def test_a_section_page_with_a_description_only_is_left_out(tmp_path: Path) -> None:
+    (tmp_path / "_index.md").write_text('+++\ntitle = "Blog"\ndescription = "Empowering everyone"\n+++\n')
+    (tmp_path / "post.md").write_text("---\ntitle: A post\n---\n\nWords.\n", encoding="utf-8")
+    built = build(tmp_path)
+    assert [post.source for post in built.book.posts] == ["post.md"]
+    assert [r.kind for r in built.reports if r.source == "_index.md"] == [ReportKind.LEFT_OUT]
+
+
 def test_undated_notes_are_grouped_by_folder() -> None:
     built = build(BLOGS / "notes")
     assert [part.title for part in built.book.parts] == ["git", "languages", "vim"]

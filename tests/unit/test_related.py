@@ -169,6 +169,11 @@ def test_post_words_counts_content_words() -> None:
     ]
 
 
+def test_post_words_leave_addresses_out() -> None:
+    text = "Test the build at https://static.example.org/dist/index.html or www.example.org/dist today."
+    assert dict(post_words([text])) == {"test": 1, "the": 1, "build": 1, "today": 1}
+
+
 def test_post_words_limit_case_and_long_runs() -> None:
     text = "Alpha BETA gamma alpha delta 2024 " + "x" * 31 + " épée ÉPÉE"
     assert post_words([text]) == (("alpha", 2), ("épée", 2), ("delta", 1), ("gamma", 1), ("beta", 1))

@@ -119,6 +119,17 @@ def test_table_alignment_is_kept() -> None:
     assert rendered[4] == "|:---|:---:|---:|---|"
 
 
+def test_a_long_aligned_table_has_no_paper_columns() -> None:
+    """Over 30 rows Sphinx sets a longtable, which takes no tabulary columns: the PDF
+    build warned and failed on a real blog's 41-row table."""
+    rows = "".join(f"| {n} | x |\n" for n in range(30))
+    blocks, _ = read("| a | b |\n|--:|---|\n" + rows)
+    rendered = render_blocks(blocks)
+    assert "tabularcolumns" not in rendered and "|---:|---|" in rendered
+    blocks, _ = read("| a | b |\n|--:|---|\n" + "".join(f"| {n} | x |\n" for n in range(29)))
+    assert render_blocks(blocks).startswith("```{tabularcolumns} |R|L|")
+
+
 @pytest.mark.parametrize(
     "text",
     [

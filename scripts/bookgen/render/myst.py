@@ -295,14 +295,18 @@ def _table(block: Table, _: int) -> str:
     lines = [row(block.header), "|" + "".join(_ALIGN_RULES[a] + "|" for a in align[:width])]
     lines.extend(row(r) for r in block.rows)
     table = "\n".join(lines)
-    if not any(align):
+    if not any(align) or 1 + len(block.rows) > LATEX_LONGTABLE_ROWS:
         return table
     # Sphinx's LaTeX writer ignores cells' alignment; tabulary's L, C and R columns keep it.
+    # A longer table is a longtable on paper, which takes no tabulary columns (Sphinx
+    # warns and ignores them), so it keeps its alignment online only.
     columns = "|" + "".join(_LATEX_COLUMNS[a] + "|" for a in align[:width])
     return directive("tabularcolumns", columns) + "\n\n" + table
 
 
 _LATEX_COLUMNS = {"left": "L", "center": "C", "right": "R", "": "L"}
+# Sphinx's LaTeX writer sets a table of more rows than this (header included) as a longtable.
+LATEX_LONGTABLE_ROWS = 30
 
 
 def _cell(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:

@@ -90,6 +90,8 @@ def _ranges(codes: Iterable[int]) -> str:
 
 
 _PLAIN_WORD = re.compile(r"[^\W_]+")
+# A web address as it stands in a post's text (bare, or a link's text that is its address).
+_ADDRESS = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+")
 
 
 @functools.cache
@@ -116,7 +118,9 @@ def _word_counts_of(text: str) -> tuple[Counter[str], set[str]]:
     ``WORD_MIN`` to ``WORD_MAX`` letters and digits count (numbers alone do not). Words
     are counted by ``Counter`` over the pattern's matches: no Python step per word."""
     spaced, cjk_runs, special = _token_patterns()
-    text = unicodedata.normalize("NFKC", text).lower()
+    # An address in the text is no word of it: "https", "index" and "static" of
+    # https://static.example.org/dist/index.html named what whole posts were about.
+    text = _ADDRESS.sub(" ", unicodedata.normalize("NFKC", text).lower())
     plain = special.search(text) is None  # most posts: words are runs of letters and digits
     found = Counter((_PLAIN_WORD if plain else spaced).findall(text))
     counts = Counter(
