@@ -110,7 +110,9 @@ def page_sections(doctree: nodes.document) -> list[Section]:
                 continue
             elif isinstance(child, nodes.section):
                 title = child.next_node(nodes.title)
-                anchor = (child["ids"] or [""])[0] if found else ""  # the page's own title: its top
+                # The page's own title: its top. A section has its heading's id and often
+                # a label too (chapter-<slug>--3); any lands there, the shortest costs least.
+                anchor = min(child["ids"] or [""], key=len) if found else ""
                 found.append((anchor, title.astext() if title else "", []))
                 visit(child, found[-1][2])
             elif (term := _glossary_term(child)) is not None:
