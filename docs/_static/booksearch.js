@@ -287,7 +287,7 @@ const BookSearch = (() => {
       const sections = [...result.sections.entries()].sort((a, b) => b[1].score - a[1].score || a[0] - b[0]);
       const docNumber = meta.sections[sections[0][0]][0];
       const doc = meta.docs[docNumber];
-      if (!passes(doc, filters)) continue;
+      if (!passes(meta, doc, filters)) continue;
       const matched = result.words.filter((value) => value > 0).length;
       let score = result.words.reduce((a, b) => a + b, 0) * (matched / query.length) ** 2;
       const phrases = sections.filter(([, part]) => query.length > 1 && hasPhrase(part.places));
@@ -327,10 +327,12 @@ const BookSearch = (() => {
     return places[0].some((start) => sets.every((set, i) => set.has(start + i)));
   }
 
-  function passes(doc, filters) {
-    if (filters.part !== "" && doc[3] !== Number(filters.part)) return false;
-    if (filters.year !== "" && doc[4] !== Number(filters.year)) return false;
-    if (filters.tag !== "" && !doc[5].includes(Number(filters.tag))) return false;
+  /** Whether a page passes the filters chosen (each a value, or "" for any). */
+  function passes(meta, doc, filters) {
+    const index = (key) => meta.filters[key].indexOf(filters[key]);
+    if (filters.part && doc[3] !== index("part")) return false;
+    if (filters.year && doc[4] !== index("year")) return false;
+    if (filters.tag && !doc[5].includes(index("tag"))) return false;
     return true;
   }
 
@@ -391,7 +393,7 @@ const BookSearch = (() => {
   }
 
   function fillFilter(select, values, chosen) {
-    values.forEach((value, index) => select.append(element("option", { value: String(index) }, value)));
+    for (const value of values) select.append(element("option", { value }, value));
     select.value = chosen;
     if (values.length === 0) select.closest("label").hidden = true;
   }
