@@ -44,7 +44,9 @@ def test_a_page_is_cut_into_its_sections_without_what_is_not_searched() -> None:
     )
     # What the converter marks no-search (the meta line, a chapter's closing sections).
     hidden = nodes.paragraph("", "", nodes.Text("Undated · 2 min read"), classes=["no-search"])
-    tree.next_node(nodes.section).insert(1, hidden)
+    top = tree.next_node(nodes.section)
+    assert top is not None
+    top.insert(1, hidden)
     sections = page_sections(tree)
     assert [(s.anchor, s.title, s.text) for s in sections] == [
         ("", "Title", "Intro words."),
@@ -61,7 +63,9 @@ def test_glossary_terms_are_sections_of_their_own() -> None:
     )
     glossary = addnodes.glossary("", nodes.definition_list("", item))
     tree = doctree("Glossary\n========\n\nTerms used.\n")
-    tree.next_node(nodes.section).append(glossary)
+    top = tree.next_node(nodes.section)
+    assert top is not None
+    top.append(glossary)
     sections = page_sections(tree)
     assert [(s.anchor, s.title, s.text) for s in sections] == [
         ("", "Glossary", "Terms used."),
