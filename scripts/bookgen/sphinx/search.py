@@ -91,9 +91,9 @@ def terms(text: str, language: SearchLanguage) -> Iterator[tuple[str, str]]:
 
 _SKIPPED = (nodes.comment, nodes.raw, nodes.system_message, nodes.target, nodes.substitution_definition)
 # Classes of what a reader does not read as the page's text: what the converter marks
-# no-search (the meta line, a chapter's closing sections, glossary tooltips), a card's
-# hidden link text (its target's name) and a card's footer (date and reading time).
-_HIDDEN = frozenset({"no-search", "sd-hide-link-text", "sd-card-footer"})
+# no-search (the meta line, a chapter's closing sections, glossary tooltips), and the
+# landing page's cards (each post's title and first sentence again, its date).
+_HIDDEN = frozenset({"no-search", "sd-card"})
 
 
 def page_sections(doctree: nodes.document) -> list[Section]:
@@ -193,9 +193,16 @@ class SearchDomain(Domain):
 
 
 def collect_sections(app: Sphinx, doctree: nodes.document) -> None:
+    """The page's sections. A page that lists posts (tags, archive, a part) keeps only its
+    headings (a tag, a year): its text is the posts' titles again, and at a thousand
+    posts it weighed megabytes that any query's snippets would load."""
     domain = app.env.get_domain(SearchDomain.name)
     assert isinstance(domain, SearchDomain)
-    domain.note_page(app.env.docname, page_sections(doctree))
+    sections = page_sections(doctree)
+    docname = app.env.docname
+    if page_kind(docname, app.config.root_doc) == "listing" and docname != app.config.root_doc:
+        sections = [Section(section.anchor, section.title, "") for section in sections]
+    domain.note_page(docname, sections)
 
 
 # --- writing: the index -----------------------------------------------------------------
