@@ -24,6 +24,7 @@ const BookSearch = (() => {
   // their entries come first when titled with the query, else after the chapters.
   const KIND_WEIGHT = { post: 1, glossary: 0.25, resource: 0.25, page: 0.8, listing: 0.25 };
   const TITLE_BONUS = { post: 3, page: 3, listing: 1, glossary: 1, resource: 1 };
+  const EXACT_TITLE = 8; // a heading that is the query
   const HEADING_BONUS = 1; // a word in a section's heading (or a glossary entry's term)
   const OTHER_FORM = 0.35; // "blog" found for "blogging": the same stem, another word
   const ENTRY_KINDS = new Set(["glossary", "resource"]);
@@ -297,7 +298,8 @@ const BookSearch = (() => {
         const title = meta.sections[section][2] || doc[1];
         titled = Math.max(titled, titleMatch(wordsOf(title).map((w) => stem(w.word)), typed));
       }
-      score *= titled * (KIND_WEIGHT[doc[2]] ?? 1);
+      // A result titled with the query is what the reader named, of whatever kind.
+      score *= titled === EXACT_TITLE ? titled : titled * (KIND_WEIGHT[doc[2]] ?? 1);
       // Sections shown: those holding the phrase first, then by their own score.
       const ordered = [...phrases, ...sections.filter((item) => !phrases.includes(item))];
       const best = ordered[0][1].score;
@@ -311,7 +313,7 @@ const BookSearch = (() => {
    *  words together ("Rust once, run everywhere" for "run everywhere"), less. */
   function titleMatch(title, typed) {
     if (title.length === 0) return 1;
-    if (title.length === typed.length && title.every((term, i) => term === typed[i])) return 8;
+    if (title.length === typed.length && title.every((term, i) => term === typed[i])) return EXACT_TITLE;
     // One word is no phrase: "StarCraft" does not make "DeepMind's StarCraft II agent" its title.
     if (typed.length === 1 ? title.length > 2 : typed.length * 4 < title.length) return 1;
     for (let start = 0; start + typed.length <= title.length; start++) {

@@ -34,7 +34,8 @@ def render_glossary_page(glossary: Glossary, usage: Mapping[str, Sequence[Mentio
             for m in usage.get(entry.term, ())
         ]
         if uses:
-            body.append("*Used in:*\n\n" + "\n".join(uses))
+            # The posts' sentences again: the search finds them in the posts, not here.
+            body.append(directive("container", "used-in no-search", body="*Used in:*\n\n" + "\n".join(uses)))
         indented = "\n".join(f"  {line}" if line else "" for line in "\n\n".join(body).split("\n"))
         groups.setdefault(letter, []).append(f"{escape_text(entry.term, line_start=True)}\n{indented}")
     for letter in sorted(groups, key=lambda g: (not g[0].isalpha(), g)):

@@ -74,5 +74,10 @@ def _resource_entry(entry: ResourceEntry, citations: Sequence[Citation], posts: 
         for c in citations
     ]
     if mentioned:
-        lines.append("*Mentioned in:*\n\n" + "\n".join(mentioned))
+        # The posts' sentences again: the search finds them in the posts, not here.
+        lines.append(
+            directive(
+                "container", "mentioned-in no-search", body="*Mentioned in:*\n\n" + "\n".join(mentioned)
+            )
+        )
     return "\n\n".join(lines[:1]) + "\n" + "\n\n".join(lines[1:])

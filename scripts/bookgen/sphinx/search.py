@@ -272,7 +272,7 @@ def build_index(
     shards: dict[str, dict[str, list[list[Any]]]] = {f"t{n}": {} for n in range(shard_count)}
     for term in vocabulary:
         shards[f"t{shard_of(term, shard_count)}"][term] = [list(forms[term]), _flat_postings(postings[term])]
-    text_shard_of, text_shards = _text_shards(sections, texts)
+    text_shard_of, text_shards = _text_shards(texts)
     values: dict[str, list[str]] = {"part": [], "year": [], "tag": []}
     for docname in docs:
         fact = facts[docname]
@@ -322,16 +322,14 @@ def _posting_bytes(by_section: Mapping[int, list[int]]) -> int:
     return sum(6 + 5 * len(positions) for positions in by_section.values())
 
 
-def _text_shards(
-    sections: Sequence[list[Any]], texts: Sequence[str]
-) -> tuple[list[int], list[dict[str, str]]]:
-    """Texts in shards of whole pages: each section's shard number, and the shards."""
+def _text_shards(texts: Sequence[str]) -> tuple[list[int], list[dict[str, str]]]:
+    """The sections' texts in shards of about ``TEXT_SHARD_BYTES``, in book order (a
+    page's sections mostly share one): each section's shard number, and the shards."""
     shard_of_section: list[int] = []
     shards: list[dict[str, str]] = [{}]
     size = 0
-    for number, (section, text) in enumerate(zip(sections, texts, strict=True)):
-        new_page = number == 0 or section[0] != sections[number - 1][0]
-        if new_page and size > TEXT_SHARD_BYTES:
+    for number, text in enumerate(texts):
+        if size > TEXT_SHARD_BYTES:
             shards.append({})
             size = 0
         shards[-1][str(number)] = text
