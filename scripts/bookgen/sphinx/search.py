@@ -21,13 +21,14 @@ stemmed by the same rules here and there (``Stemmer`` from Sphinx's language dat
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence, Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -70,21 +71,38 @@ class Section:
     text: str
 
 
-def words(text: str) -> Iterator[str]:
+def words(text: str) -> list[str]:
     """The words of ``text``, normalised and lower-cased, CJK runs as pairs."""
-    for match in _WORD.finditer(unicodedata.normalize("NFKC", text).lower()):
-        word = match.group()
+    found = _WORD.findall(unicodedata.normalize("NFKC", text).lower())
+    if not _IS_CJK.search(text):  # most texts: no pairs to make
+        return found
+    out: list[str] = []
+    for word in found:
         if _IS_CJK.match(word) and len(word) > 1:
-            yield from (word[i : i + 2] for i in range(len(word) - 1))
+            out.extend(word[i : i + 2] for i in range(len(word) - 1))
         else:
-            yield word
+            out.append(word)
+    return out
 
 
-def terms(text: str, language: SearchLanguage) -> Iterator[tuple[str, str]]:
-    """Each word with its index term: its stem, CJK pairs as they are. Stopwords are
-    terms too: "feeling down" is a phrase, though "down" is on the stopword list."""
-    for word in words(text):
-        yield word, word if _IS_CJK.match(word) else language.stem(word)
+class Terms:
+    """Each word's index term: its stem (each word stemmed once a build), CJK pairs as
+    they are. Stopwords are terms too: "feeling down" is a phrase, though "down" is
+    on the stopword list."""
+
+    def __init__(self, language: SearchLanguage) -> None:
+        self.language = language
+        self.stems: dict[str, str] = {}
+
+    def __call__(self, text: str) -> list[tuple[str, str]]:
+        stems = self.stems
+        out = []
+        for word in words(text):
+            term = stems.get(word)
+            if term is None:
+                term = stems[word] = word if _IS_CJK.match(word) else self.language.stem(word)
+            out.append((word, term))
+        return out
 
 
 # --- reading: a page's sections ---------------------------------------------------------
@@ -242,6 +260,7 @@ def build_index(
 ) -> dict[str, Any]:
     """The whole index as data: ``meta`` and the shards (name -> content). Pure."""
     docs = sorted(docname for docname in pages if docname in facts)
+    terms = Terms(language)
     sections: list[list[Any]] = []
     texts: list[str] = []
     postings: dict[str, dict[int, list[int]]] = defaultdict(dict)
@@ -256,8 +275,8 @@ def build_index(
             number = len(sections)
             # The heading's words first, then the text's, one place apart: no phrase
             # runs from the heading into the text.
-            heading = list(terms(title or fact.title, language))
-            body = list(terms(text, language))
+            heading = terms(title or fact.title)
+            body = terms(text)
             for position, (word, term) in enumerate([*heading, ("", ""), *body]):
                 if not term:
                     continue
@@ -380,8 +399,21 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     assert isinstance(domain, SearchDomain)
     indexer = getattr(app.builder, "indexer", None)
     language = indexer.lang if indexer is not None else SearchLanguage({})
-    files = build_index(domain.pages, page_facts(app, app.env), language)
+    facts = page_facts(app, app.env)
     folder = Path(app.outdir) / INDEX_DIR
+    # The index depends on the pages' sections and facts alone: when they are as at the
+    # last build (nothing read changed, as in a no-op build), it is left as it is.
+    signature = hashlib.sha256(
+        json.dumps(
+            [FORMAT, language.lang, domain.pages, [facts[d] for d in sorted(facts)]], default=str
+        ).encode()
+    ).hexdigest()
+    mark = folder / "signature.txt"
+    if mark.exists():
+        last, *written = mark.read_text(encoding="utf-8").split("\n")
+        if last == signature and all((folder / name).is_file() for name in written):
+            return
+    files = build_index(domain.pages, facts, language)
     folder.mkdir(parents=True, exist_ok=True)
     wanted = {f"{name}.js" for name in files}
     for stale in folder.glob("*.js"):
@@ -389,6 +421,7 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
             stale.unlink()
     for name, content in files.items():
         _write_if_changed(folder / f"{name}.js", script(name, content))
+    mark.write_text("\n".join([signature, *sorted(wanted)]), encoding="utf-8")
 
 
 def _write_if_changed(path: Path, text: str) -> None:
