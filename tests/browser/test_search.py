@@ -6,13 +6,23 @@ opened from disk."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from tests.helpers import BuiltBook, open_page, post_paths, post_title, search_queries, serve
+from tests.helpers import (
+    SEARCH,
+    BuiltBook,
+    build_book,
+    open_page,
+    post_paths,
+    post_title,
+    search_queries,
+    serve,
+)
 
 FIVE_POSTS = search_queries("five-posts.yaml")
 BLOG = search_queries("blog-queries.yaml")
@@ -27,6 +37,27 @@ def site(built_book: BuiltBook) -> Iterator[str]:
 def blog_site(search_book: BuiltBook) -> Iterator[str]:
     assert search_book.status == 0 and search_book.warnings == ""
     yield from serve(search_book.html)
+
+
+@pytest.fixture(scope="module")
+def french_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A book whose book file says its posts are French (``language: fr``)."""
+    tmp = tmp_path_factory.mktemp("french")
+    posts = tmp / "posts"
+    posts.mkdir()
+    shutil.copyfile(SEARCH / "blog" / "2021-06-01-randonnee-pyrenees.md", posts / "randonnee.md")
+    (posts / "dimanche.md").write_text(
+        "---\ntitle: Le dimanche\ndate: 2022-01-09\n---\n\nChaque dimanche, nous cuisinons ensemble, et elle en sort heureuse.\n",
+        encoding="utf-8",
+    )
+    book = tmp / "book.yaml"
+    book.write_text(
+        "title: Carnets\nlanguage: fr\nparts:\n  - title: Montagne\n    posts: [randonnee.md, dimanche.md]\n",
+        encoding="utf-8",
+    )
+    built = build_book(tmp, posts, book)
+    assert built.status == 0 and built.warnings == ""
+    yield from serve(built.html)
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +115,19 @@ def test_the_five_posts_first_results(tab: Any, site: str, case: dict[str, str])
 def test_a_blogs_first_results(tab: Any, blog_site: str, case: dict[str, str]) -> None:
     found = ask(tab, blog_site, case["query"])
     assert found and page_of(found[0]["href"]) == case["first"], [r["href"] for r in found[:3]]
+
+
+def test_a_french_book_is_searched_with_french_stems(tab: Any, french_site: str) -> None:
+    """French stems "heureuse" as "heureux" (English would not), and "randonnée" as
+    "randonnées"."""
+    found = ask(tab, french_site, "heureux")
+    assert [page_of(r["href"]) for r in found][:1] == ["generated/posts/le-dimanche"]
+    assert found[0]["marked"] == ["heureuse"]
+    assert (
+        page_of(ask(tab, french_site, "randonnée")[0]["href"])
+        == "generated/posts/randonnee-dans-les-pyrenees"
+    )
+    assert tab.evaluate("document.documentElement.lang") == "fr"
 
 
 def test_query_files_cover_what_a_reader_types() -> None:
