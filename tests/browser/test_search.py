@@ -47,7 +47,8 @@ def french_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     posts.mkdir()
     shutil.copyfile(SEARCH / "blog" / "2021-06-01-randonnee-pyrenees.md", posts / "randonnee.md")
     (posts / "dimanche.md").write_text(
-        "---\ntitle: Le dimanche\ndate: 2022-01-09\n---\n\nChaque dimanche, nous cuisinons ensemble, et elle en sort heureuse.\n",
+        "---\ntitle: Le dimanche\ndate: 2022-01-09\n---\n\n"
+        "Chaque dimanche, nous cuisinons ensemble, et elle en sort heureuse.\n",
         encoding="utf-8",
     )
     book = tmp / "book.yaml"
