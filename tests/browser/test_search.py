@@ -208,6 +208,19 @@ def test_results_appear_as_the_reader_types(browser: Any, site: str) -> None:
     page.close()
 
 
+def test_the_search_box_of_any_page_opens_the_results(browser: Any, site: str) -> None:
+    page = open_page(browser, site + "generated/posts/hello-ml-world.html")
+    page.keyboard.press("Control+k")
+    box = page.locator("input[name=q]:visible").first
+    box.fill("lockdown")
+    box.press("Enter")
+    wait_for_results(page, "lockdown")
+    assert page.url.endswith("search.html?q=lockdown")
+    assert results(page)[0]["title"] == "What have I been upto in 2020?"
+    assert page.problems == []
+    page.close()
+
+
 def test_filters_by_part_tag_and_year(browser: Any, blog_site: str) -> None:
     page = open_page(browser, blog_site + "search.html?q=harbour")
     wait_for_results(page, "harbour")
