@@ -332,13 +332,13 @@ def _flat_postings(by_section: Mapping[int, list[int]]) -> list[int]:
     flat: list[int] = []
     for section in sorted(by_section):
         places = by_section[section]
-        flat.extend((section, len(places), places[0]))
-        flat.extend(later - earlier for earlier, later in itertools.pairwise(places))
+        flat += (section, len(places), places[0])
+        flat += [later - earlier for earlier, later in itertools.pairwise(places)]
     return flat
 
 
 def _posting_bytes(by_section: Mapping[int, list[int]]) -> int:
-    return sum(6 + 5 * len(positions) for positions in by_section.values())
+    return 6 * len(by_section) + 5 * sum(map(len, by_section.values()))
 
 
 def _text_shards(texts: Sequence[str]) -> tuple[list[int], list[dict[str, str]]]:
