@@ -26,6 +26,7 @@ from .jobs import Job, JobCache, converter_digest, job_key
 from .labels import GENERATED_DIR
 from .model import Book, Post, Report, ReportKind
 from .read.decode import BinaryFileError, check_not_binary
+from .read.exports import ExportOptions, read_export
 from .read.files import PostFiles, list_static_files, read_post_files
 from .read.post import preformatted_post, read_post
 from .read.site_links import PATH
@@ -109,6 +110,36 @@ class Sources:
             [name for name, _ in statics.assets],
             static.as_posix() if static is not None else "",
             site_url,
+        )
+
+    @classmethod
+    def from_export(
+        cls,
+        export: Path,
+        *,
+        book: Path | None = None,
+        glossary: Path | None = None,
+        resources: Path | None = None,
+        site_url: str = "",
+        options: ExportOptions | None = None,
+    ) -> Sources:
+        """A platform's export file (``read.exports``) and the curated files; raises
+        ``OSError`` if one cannot be read and ``ExportError`` for an unreadable export.
+        The export's own address is the blog's unless ``site_url`` is given."""
+        found = read_export(export.name, export.read_bytes(), options)
+
+        def curated(path: Path | None) -> CuratedFile | None:
+            return CuratedFile(str(path), path.read_bytes()) if path is not None else None
+
+        return cls(
+            found.posts,
+            export.as_posix(),
+            curated(book),
+            curated(glossary),
+            curated(resources),
+            found.skipped,
+            found.title or folder_title(export.with_suffix("")),
+            site_url=site_url or found.site_url,
         )
 
     def image_files(self) -> ImageFiles:

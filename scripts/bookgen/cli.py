@@ -16,6 +16,7 @@ from .assemble.bookfile import BookFileError
 from .chars import shown_name
 from .jobs import JobCache, converter_digest, inputs_fingerprint
 from .labels import GENERATED_DIR, post_docname
+from .read.exports import ExportError, ExportOptions
 from .read.files import read_regular_file
 from .resolve.catalog import ResourceFileError
 from .resolve.curator import candidate_terms
@@ -33,7 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="convert",
         description="Convert a folder of blog posts into the book's generated MyST pages.",
     )
-    parser.add_argument("--posts", type=Path, default=Path("content/posts"), help="folder of raw posts")
+    parser.add_argument(
+        "--posts",
+        type=Path,
+        default=Path("content/posts"),
+        help="folder of raw posts, or a platform's export file (WordPress .xml)",
+    )
     parser.add_argument("--book", type=Path, help="book file (YAML): title, author, intro, parts")
     parser.add_argument("--glossary", type=Path, help="glossary file (YAML): terms, aliases, definitions")
     parser.add_argument(
@@ -59,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if pages are stale")
     parser.add_argument("--strict", action="store_true", help="exit 1 if any post needed a repair")
     parser.add_argument("--drafts", action="store_true", help="keep posts marked as drafts in the book")
+    parser.add_argument(
+        "--no-pages", action="store_true", help="an export's pages (About, Contact) are left out of the book"
+    )
     parser.add_argument(
         "--cache", type=Path, help="folder for per-post work and the last run's fingerprint (speed only)"
     )
@@ -100,10 +109,19 @@ class Console:
 ERR_PREFIX = "\0err\0"
 
 
+def read_sources(args: argparse.Namespace) -> Sources:
+    """The posts folder, or the export file, with the curated files."""
+    curated = {"book": args.book, "glossary": args.glossary, "resources": args.resources}
+    if args.posts.is_file():
+        options = ExportOptions(pages=not args.no_pages)
+        return Sources.from_export(args.posts, site_url=args.site_url, options=options, **curated)
+    return Sources.from_folder(args.posts, static=args.static, site_url=args.site_url, **curated)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if not args.posts.is_dir():
-        print(f"convert: {args.posts}: no such folder of posts", file=sys.stderr)
+    if not args.posts.is_dir() and not args.posts.is_file():
+        print(f"convert: {args.posts}: no such folder of posts or export file", file=sys.stderr)
         return EXIT_ERROR
     if args.site_url and urlsplit(args.site_url).scheme not in ("http", "https"):
         print(f"convert: --site-url {args.site_url!r}: expected an http or https address", file=sys.stderr)
@@ -112,17 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"convert: {args.static}: no such static folder", file=sys.stderr)
         return EXIT_ERROR
     try:
-        sources = Sources.from_folder(
-            args.posts,
-            book=args.book,
-            glossary=args.glossary,
-            resources=args.resources,
-            static=args.static,
-            site_url=args.site_url,
-        )
+        sources = read_sources(args)
     except OSError as error:
         where = error.filename or args.posts
         print(f"convert: {where}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_ERROR
+    except ExportError as error:
+        print(f"convert: {error}", file=sys.stderr)
         return EXIT_ERROR
 
     # --check writes nothing, not even the cache.

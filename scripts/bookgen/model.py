@@ -354,6 +354,7 @@ class Report:
 class Shape(enum.Enum):
     MARKDOWN = "markdown"
     PLAIN_TEXT = "plain-text"
+    HTML = "html"  # an HTML body (a Jekyll .html post, or a post an export held)
 
 
 @dataclass(frozen=True)

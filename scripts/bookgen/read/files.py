@@ -16,7 +16,15 @@ def display_name(name: str) -> str:
 
 # A folder holding one of these is a page bundle (Hugo, Zola): that file is the post, and
 # every other file in the folder, and below it, is one of the post's assets.
-BUNDLE_INDEXES = ("index.md", "index.markdown", "index.mdown", "index.mkd", "index.txt")
+BUNDLE_INDEXES = (
+    "index.md",
+    "index.markdown",
+    "index.mdown",
+    "index.mkd",
+    "index.txt",
+    "index.html",
+    "index.htm",
+)
 MAX_DEPTH = 32  # folders nested deeper are reported, not read
 # Files a post may show as images: outside a bundle they are assets of no one post, not posts.
 IMAGE_SUFFIXES = frozenset(

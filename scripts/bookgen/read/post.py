@@ -25,6 +25,7 @@ from ..model import (
 from ..words import block_texts
 from . import metadata
 from .decode import decode_post
+from .html import read_html_block
 from .markdown import BLOCK_PROBE, read_markdown
 from .plaintext import read_plain_text
 
@@ -32,11 +33,16 @@ from .plaintext import read_plain_text
 # about 0.5 MB/s, and a multi-megabyte "post" is usually an export gone wrong.
 MAX_PARSED_BYTES = 2_000_000
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
 
 
 def detect_shape(name: str, body: str, has_front_matter: bool) -> Shape:
-    """Markdown when the file says so (suffix, front matter, headings); else plain text."""
-    if has_front_matter or PurePath(name).suffix.lower() in MARKDOWN_SUFFIXES:
+    """HTML by its suffix; Markdown when the file says so (suffix, front matter,
+    headings); else plain text."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return Shape.HTML
+    if has_front_matter or suffix in MARKDOWN_SUFFIXES:
         return Shape.MARKDOWN
     if not may_hold_heading(body):
         return Shape.PLAIN_TEXT
@@ -91,17 +97,19 @@ def read_post(data: bytes, name: str) -> Post:
         if title and doc.title:  # front matter had a title: the first line is body text
             blocks.insert(0, Paragraph((Text(doc.title),)))
         title = title or doc.title
+    elif shape is Shape.HTML:
+        html_blocks, html_reports = read_html_block(split.body, name, split.body_line)
+        reports.extend(html_reports)
+        blocks = list(html_blocks)
+        title, _ = take_title_heading(blocks, title)
     else:
         parsed = read_markdown(split.body, name, split.body_line)
         reports.extend(parsed.reports)
         blocks = list(parsed.blocks)
         summary = parsed.summary_blocks
-        if blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
-            heading_text = plain_text(blocks[0].children)
-            if not title or heading_text == title:
-                title = title or heading_text
-                blocks.pop(0)
-                summary = summary - 1 if summary else summary
+        title, taken = take_title_heading(blocks, title)
+        if taken and summary:
+            summary -= 1
         if summary:
             excerpt = " ".join(" ".join(block_texts(blocks[:summary])).split())
 
@@ -129,6 +137,17 @@ def read_post(data: bytes, name: str) -> Post:
         addresses=fields.addresses,
         address_slug=fields.slug,
     )
+
+
+def take_title_heading(blocks: list[Block], title: str) -> tuple[str, bool]:
+    """A first-level heading opening the body is the post's title (when the front matter
+    has none, or the same): taken out of ``blocks``. The title, and whether it was."""
+    if blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
+        heading_text = plain_text(blocks[0].children)
+        if not title or heading_text == title:
+            blocks.pop(0)
+            return title or heading_text, True
+    return title, False
 
 
 def clean_fields(fields: metadata.PostFields, source: str) -> metadata.PostFields:
