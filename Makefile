@@ -6,7 +6,8 @@
 #   make linkcheck   check every external address; report in _build/linkcheck/report.md
 #   make bench   speed and memory on synthetic 100- and 1,000-post books
 #   make system-deps   install the Debian packages for PDF and browser tests (root)
-# POSTS=some/dir builds a book of any folder of posts (parts by year, no book file);
+# POSTS=some/dir builds a book of any folder of posts (parts by year, no book file), or of a
+# platform's export file (POSTS=myblog.wordpress.xml);
 # STATIC=site/static is where images named from the site's root (/images/x.png) are;
 # SITE_URL=https://old.blog.example is the blog's address: links to it land in the book.
 

@@ -1,0 +1,175 @@
+"""Platform exports read into the book (bookgen.read.exports): tests/exports holds
+exports written by the team in each platform's real shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bookgen.api import Sources, build_book
+from bookgen.read.exports import ExportError, ExportOptions, read_export
+from bookgen.read.exports.autop import autop
+from bookgen.read.exports.shortcodes import Shortcodes, split_caption
+from tests.helpers import ROOT
+
+EXPORTS = ROOT / "tests" / "exports"
+WORDPRESS = EXPORTS / "wordpress.xml"
+
+
+def post_files(path: Path, options: ExportOptions | None = None) -> dict[str, tuple[dict[str, object], str]]:
+    """The export's post files: front matter and HTML body, by name."""
+    export = read_export(path.name, path.read_bytes(), options)
+    files = {}
+    for name, data in export.posts:
+        _, front, body = data.decode("utf-8").split("---\n", 2)
+        files[name] = (yaml.safe_load(front), body)
+    return files
+
+
+def test_wordpress_published_posts_and_pages_become_post_files() -> None:
+    files = post_files(WORDPRESS)
+    assert sorted(files) == [
+        "Pages/about.html",
+        "chao-xi-tide-tables.html",  # the slug as WordPress stored it (percent-encoded 潮汐)
+        "fish-and-chips.html",
+        "winter-swimming-draft.html",  # a draft has no slug yet: its title's
+    ]
+    fields, body = files["fish-and-chips.html"]
+    assert fields == {
+        "title": "Fish & chips at the pier",  # the title's HTML shows as text
+        "date": dt.date(2021, 3, 6),
+        "authors": ["Maren Holt"],
+        "tags": ["Food", "pier"],  # "Uncategorized", WordPress's default, is no topic
+        "description": "Where to eat on the pier.",
+        "slug": "fish-and-chips",
+        "url": "https://harbour.example.org/2021/03/fish-and-chips/",
+    }
+    # Classic text: paragraphs from blank lines, a line end a break, as WordPress shows it.
+    assert (
+        "<p>The kiosk at the end of the pier opens at noon.<br />\nIt closes when the fish runs out.</p>"
+        in body
+    )
+    assert "<pre>opening hours:\n\n  12:00 - sold out</pre>" in body
+    assert "<!--more-->" not in body
+    tides = files["chao-xi-tide-tables.html"]
+    assert tides[0]["authors"] == ["伊藤 優"] and tides[0]["slug"] == "潮汐-tide-tables"
+    assert "<!-- wp:" not in tides[1]
+    # The draft is a post marked draft: convert --drafts keeps it, else it is left out.
+    assert files["winter-swimming-draft.html"][0]["draft"] is True
+    # A page has no date: pages make a part of their own, after the years.
+    assert "date" not in files["Pages/about.html"][0]
+
+
+def test_wordpress_reports_what_it_left_out() -> None:
+    export = read_export(WORDPRESS.name, WORDPRESS.read_bytes())
+    assert export.site_url == "https://harbour.example.org" and export.title == "Harbour & Hills"
+    assert export.skipped == [
+        "wordpress.xml: post 'Fish & chips at the pier': "
+        "shortcodes shown as typed (not known here): [fancybox]",
+        "wordpress.xml: post 'Regatta results': scheduled, not yet published; left out",
+        "wordpress.xml: post 'Members only': password-protected; left out",
+        "wordpress.xml: post 'Private notes': private; left out",
+        "wordpress.xml: post 'Deleted post': in the trash; left out",
+        "wordpress.xml: not posts, not imported: 1 comments; 2 attachment, 1 nav_menu_item",
+    ]
+    without_pages = post_files(WORDPRESS, ExportOptions(pages=False))
+    assert "Pages/about.html" not in without_pages
+
+
+def test_shortcodes_become_html() -> None:
+    _, body = post_files(WORDPRESS)["fish-and-chips.html"]
+    assert '<figure><img class="size-full wp-image-11"' in body
+    assert (
+        '<figcaption>The pier, looking <a href="https://harbour.example.org/about/">north</a>.</figcaption>'
+        in body
+    )
+    # The gallery's pictures are the attachments named, with their captions.
+    assert (
+        '<img src="https://harbour.example.org/wp-content/uploads/2021/03/gulls.jpg" alt="gulls" />' in body
+    )
+    assert "<figcaption>Gulls waiting for chips</figcaption>" in body
+    assert "[gallery" not in body and "[caption" not in body
+    assert '[fancybox id="3"]' in body  # unknown: shown as typed
+    codes = Shortcodes({})
+    assert codes.expand('[[gallery]] [code lang="py"]x < 1[/code]') == (
+        '[gallery] <pre><code class="language-py">x &lt; 1</code></pre>'
+    )
+    assert codes.expand("[embed]https://www.youtube.com/watch?v=x[/embed]") == (
+        '<p><a href="https://www.youtube.com/watch?v=x">www.youtube.com/watch</a></p>'
+    )
+    assert codes.expand('[audio mp3="https://a.example/b.mp3"][/audio]').startswith(
+        '<p><a href="https://a.example'
+    )
+    assert codes.expand('[video src="javascript:alert(1)"]') == "javascript:alert(1)"  # no link but http(s)
+    assert split_caption('<a href="b"><img src="a.jpg" /></a> Text') == (
+        '<a href="b"><img src="a.jpg" /></a>',
+        "Text",
+    )
+
+
+def test_autop_keeps_blocks_and_preformatted_text() -> None:
+    text = "One\ntwo\n\n<ul>\n<li>a</li>\n\n<li>b</li>\n</ul>\nAfter & <em>more</em>\n\n\n<pre>x\n\ny</pre>"
+    assert autop(text) == (
+        "<p>One<br />\ntwo</p>\n<ul>\n<li>a</li>\n\n<li>b</li>\n</ul>\n"
+        "<p>After & <em>more</em></p>\n<pre>x\n\ny</pre>\n"
+    )
+
+
+def test_a_wordpress_book_has_every_published_post_and_no_markup_as_text() -> None:
+    book = build_book(Sources.from_export(WORDPRESS))
+    titles = sorted(post.title for post in book.book.posts)
+    assert titles == ["About", "Fish & chips at the pier", "Tide tables, explained"]
+    assert [part.title for part in book.book.parts][-1] == "Pages"
+    pages = "\n".join(text for name, text in book.pages.items() if name.startswith("posts/"))
+    for shown in ("[caption", "[gallery", "<!-- wp:", "<em>", "<strong>", "<!--more-->", "&amp;amp;"):
+        assert shown not in pages, shown
+    assert "Spring tides come twice a month" in pages and "満潮" in pages
+    # The export's address is the blog's: a link to another of its posts lands in the book.
+    fish = book.pages["posts/fish-chips-at-the-pier.md"]
+    assert "[tide tables](#chapter-tide-tables-explained)" in fish and "[north](#chapter-about)" in fish
+    drafts = build_book(Sources.from_export(WORDPRESS), drafts=True)
+    assert "Winter swimming (draft)" in [post.title for post in drafts.book.posts]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        (
+            "bomb.xml",
+            b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+            b'<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>&b;</title></channel></rss>',
+            "bomb.xml: refused: the XML declares",
+        ),
+        (
+            "xxe.xml",
+            b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            b'<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>&x;</title></channel></rss>',
+            "xxe.xml: refused: the XML declares",
+        ),
+        (
+            "broken.xml",
+            b'<?xml version="1.0"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/">\n<channel><item></channel>',
+            "broken.xml:3: not well-formed XML",
+        ),
+    ],
+)
+def test_unsafe_or_broken_exports_are_refused_in_one_line(name: str, data: bytes, expected: str) -> None:
+    with pytest.raises(ExportError) as raised:
+        read_export(name, data)
+    message = str(raised.value)
+    assert message.startswith(expected) and "\n" not in message and "root:" not in message
+
+
+def test_the_converter_reads_an_export_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bookgen.cli import main
+
+    out = tmp_path / "generated"
+    assert main(["--posts", str(WORDPRESS), "--out", str(out), "--docs", str(tmp_path), "-q"]) == 0
+    assert (out / "posts" / "fish-chips-at-the-pier.md").exists()
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(b'<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>')
+    assert main(["--posts", str(broken), "--out", str(out), "--docs", str(tmp_path), "-q"]) == 2
+    assert capsys.readouterr().err.startswith(f"convert: {broken.name}:1: not well-formed XML")
