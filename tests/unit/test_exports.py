@@ -17,6 +17,8 @@ from tests.helpers import ROOT
 
 EXPORTS = ROOT / "tests" / "exports"
 WORDPRESS = EXPORTS / "wordpress.xml"
+BLOGGER = EXPORTS / "blogger.xml"  # Blogger's "Back up content" file
+TAKEOUT = EXPORTS / "blogger-takeout.atom"  # Google Takeout's feed.atom
 
 
 def post_files(path: Path, options: ExportOptions | None = None) -> dict[str, tuple[dict[str, object], str]]:
@@ -132,6 +134,55 @@ def test_a_wordpress_book_has_every_published_post_and_no_markup_as_text() -> No
     assert "[tide tables](#chapter-tide-tables-explained)" in fish and "[north](#chapter-about)" in fish
     drafts = build_book(Sources.from_export(WORDPRESS), drafts=True)
     assert "Winter swimming (draft)" in [post.title for post in drafts.book.posts]
+
+
+def test_blogger_posts_apart_from_comments_settings_and_templates() -> None:
+    files = post_files(BLOGGER)
+    assert sorted(files) == [
+        "Pages/a-propos.html",
+        "brouillon-le-the.html",
+        "le-cafe-parfait.html",
+        "moulin.html",
+    ]
+    fields, body = files["le-cafe-parfait.html"]
+    assert fields == {
+        "title": "Le café parfait <3",  # a text title as it stands
+        "date": dt.date(2020, 11, 2),
+        "authors": ["Lea Brun"],
+        "tags": ["espresso", "recettes"],
+        "slug": "le-cafe-parfait",
+        "url": "https://cafecode.blogspot.com/2020/11/le-cafe-parfait.html",
+    }
+    assert body.startswith("<p>Moudre juste avant l'extraction.<br />Toujours.</p>")
+    assert files["brouillon-le-the.html"][0]["draft"] is True
+    export = read_export(BLOGGER.name, BLOGGER.read_bytes())
+    assert export.site_url == "https://cafecode.blogspot.com/" and export.title == "Café & Code"
+    assert export.skipped == ["blogger.xml: not posts, not imported: 1 comment, 1 settings, 1 template"]
+
+
+def test_blogger_takeout_feed() -> None:
+    export = read_export(TAKEOUT.name, TAKEOUT.read_bytes())
+    assert [name for name, _ in export.posts] == ["vienna-to-venice.html"]
+    fields, _ = post_files(TAKEOUT)["vienna-to-venice.html"]
+    assert fields["url"] == "https://nighttrains.blogspot.com/2023/05/vienna-to-venice.html"
+    assert fields["authors"] == ["Ola N."] and fields["tags"] == ["sleepers"]
+    assert export.skipped == [
+        "blogger-takeout.atom: post 'Deleted': in the trash; left out",
+        "blogger-takeout.atom: not posts, not imported: 1 comment",
+    ]
+
+
+def test_a_blogger_book_links_its_posts_and_shows_no_script() -> None:
+    book = build_book(Sources.from_export(BLOGGER))
+    assert sorted(post.title for post in book.book.posts) == [
+        "Le café parfait <3",
+        "Un moulin manuel",
+        "À propos",
+    ]
+    cafe = book.pages["posts/le-cafe-parfait-3.md"]
+    assert "[le moulin](#chapter-un-moulin-manuel)" in cafe
+    moulin = book.pages["posts/un-moulin-manuel.md"]
+    assert "alert" not in moulin and "Quarante tours de manivelle" in moulin
 
 
 @pytest.mark.parametrize(

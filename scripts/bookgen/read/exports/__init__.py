@@ -1,16 +1,18 @@
 """Blog platforms' export files read into post files the reader knows.
 
 Most blogs live on a platform, and what the platform gives is an export: WordPress's
-WXR (an RSS file), for now. Each importer is a pure function from the export's bytes to
-an ``Export``: one post file per published post (YAML front matter with its title, date,
-authors, tags, slug and address, then its HTML body, read by ``read.html`` like any HTML
-post), the lines of what it left out, and the blog's own address (links to it then land
-in the book). Unsafe input is refused whole with one ``ExportError`` line naming the file:
-XML is parsed with no document type, entities or external references (defusedxml).
+WXR (an RSS file) and Blogger's Atom feed, for now. Each importer is a pure function
+from the export's bytes to an ``Export``: one post file per published post (YAML front
+matter with its title, date, authors, tags, slug and address, then its HTML body, read
+by ``read.html`` like any HTML post), the lines of what it left out, and the blog's own
+address (links to it then land in the book). Unsafe input is refused whole with one
+``ExportError`` line naming the file: XML is parsed with no document type, entities or
+external references (defusedxml).
 """
 
 from __future__ import annotations
 
+from .blogger import is_blogger, read_blogger
 from .common import Export, ExportError, ExportOptions
 from .wordpress import is_wordpress, read_wordpress
 
@@ -19,7 +21,7 @@ __all__ = ["Export", "ExportError", "ExportOptions", "is_export", "read_export"]
 
 def is_export(name: str, data: bytes) -> bool:
     """Whether ``data`` (a file named ``name``) is an export an importer reads."""
-    return is_wordpress(name, data)
+    return is_wordpress(name, data) or is_blogger(name, data)
 
 
 def read_export(name: str, data: bytes, options: ExportOptions | None = None) -> Export:
@@ -27,4 +29,6 @@ def read_export(name: str, data: bytes, options: ExportOptions | None = None) ->
     options = options or ExportOptions()
     if is_wordpress(name, data):
         return read_wordpress(name, data, options)
-    raise ExportError(f"{name}: not an export this converter reads (a WordPress .xml export)")
+    if is_blogger(name, data):
+        return read_blogger(name, data, options)
+    raise ExportError(f"{name}: not an export this converter reads (WordPress .xml, Blogger .xml or .atom)")

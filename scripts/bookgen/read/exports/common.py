@@ -5,8 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from html import unescape
+from html.parser import HTMLParser
+from xml.etree.ElementTree import Element
 
+import defusedxml.ElementTree as SafeET
 import yaml
+from defusedxml import DefusedXmlException
 from slugify import slugify
 
 
@@ -75,3 +80,37 @@ def post_file(post: ExportedPost, folder: str, taken: set[str]) -> tuple[str, by
         fields["draft"] = True
     front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=1_000_000)
     return name, f"---\n{front}---\n{post.html}\n".encode()
+
+
+class _Text(HTMLParser):
+    """The text of an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain(html: str) -> str:
+    """A title or excerpt that holds HTML or entities, as the text a reader sees."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return " ".join(unescape("".join(parser.parts)).split())
+
+
+def parse_xml(name: str, data: bytes) -> Element:
+    """An export's XML, parsed with no document type, entities or external references:
+    an XML bomb or an external entity is refused whole, in one line."""
+    try:
+        root: Element = SafeET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as error:
+        raise ExportError(
+            f"{name}: refused: the XML declares {type(error).__name__} (entities, DTD); nothing imported"
+        ) from None
+    except SafeET.ParseError as error:
+        line, column = getattr(error, "position", (0, 0))
+        raise ExportError(f"{name}:{line}: not well-formed XML (column {column}); nothing imported") from None
+    return root

@@ -21,11 +21,17 @@ from html.parser import HTMLParser
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
-
 from .autop import autop
-from .common import PAGES_FOLDER, Export, ExportedPost, ExportError, ExportOptions, post_file
+from .common import (
+    PAGES_FOLDER,
+    Export,
+    ExportedPost,
+    ExportError,
+    ExportOptions,
+    parse_xml,
+    plain,
+    post_file,
+)
 from .shortcodes import Attachment, Shortcodes
 
 # WXR's namespaces, by their last part: exports name them with http or https.
@@ -75,23 +81,6 @@ def _children(element: Element, namespace: str, name: str) -> Iterator[Element]:
         space, local = _local(child)
         if local == name and namespace in space:
             yield child
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def plain(html: str) -> str:
-    """A title or excerpt that holds HTML or entities, as the text a reader sees."""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return " ".join(unescape("".join(parser.parts)).split())
 
 
 class _BlockComments(HTMLParser):
@@ -149,22 +138,9 @@ def _date(item: Element) -> dt.date | None:
     return None
 
 
-def _parse(name: str, data: bytes) -> Element:
-    try:
-        root: Element = SafeET.fromstring(data, forbid_dtd=True)
-    except DefusedXmlException as error:
-        raise ExportError(
-            f"{name}: refused: the XML declares {type(error).__name__} (entities, DTD)"
-        ) from None
-    except SafeET.ParseError as error:
-        line, column = getattr(error, "position", (0, 0))
-        raise ExportError(f"{name}:{line}: not well-formed XML (column {column}); nothing imported") from None
-    return root
-
-
 def read_wordpress(name: str, data: bytes, options: ExportOptions) -> Export:
     """The posts of a WordPress export; raises ``ExportError`` if it cannot be read."""
-    root = _parse(name, data)
+    root = parse_xml(name, data)
     channel = next((child for child in root if _local(child)[1] == "channel"), None)
     if channel is None:
         raise ExportError(f"{name}: no <channel>: not a WordPress export; nothing imported")
