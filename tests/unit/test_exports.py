@@ -19,6 +19,7 @@ EXPORTS = ROOT / "tests" / "exports"
 WORDPRESS = EXPORTS / "wordpress.xml"
 BLOGGER = EXPORTS / "blogger.xml"  # Blogger's "Back up content" file
 TAKEOUT = EXPORTS / "blogger-takeout.atom"  # Google Takeout's feed.atom
+GHOST = EXPORTS / "ghost.json"  # posts with lexical, mobiledoc and html bodies
 
 
 def post_files(path: Path, options: ExportOptions | None = None) -> dict[str, tuple[dict[str, object], str]]:
@@ -185,6 +186,48 @@ def test_a_blogger_book_links_its_posts_and_shows_no_script() -> None:
     assert "alert" not in moulin and "Quarante tours de manivelle" in moulin
 
 
+def test_ghost_bodies_tags_and_authors() -> None:
+    files = post_files(GHOST)
+    assert sorted(files) == [
+        "Pages/about.html",
+        "pain-au-levain.html",
+        "rye.html",
+        "slow-bread.html",
+        "the-oven.html",
+    ]
+    fields, lexical = files["slow-bread.html"]
+    assert fields["authors"] == ["Jo Baker", "Sam Flour"] and fields["tags"] == ["Bread"]  # not "#hidden"
+    assert fields["description"] == "Why good bread takes a day." and fields["date"] == dt.date(2022, 9, 10)
+    assert (
+        '<p>Bread needs <em>time</em>, not <a href="https://bakery.example.net/flour/">fancy flour</a>.</p>'
+        in lexical
+    )
+    assert "<ol><li>Feed the starter at 8.</li><li>Mix at noon.</li></ol>" in lexical
+    assert "<figcaption>The third try</figcaption>" in lexical and 'class="language-python"' in lexical
+    assert "<p>A <em>Markdown</em> card" in lexical  # a Markdown card read as Markdown
+    _, mobiledoc = files["the-oven.html"]
+    assert "<p>The oven runs at <strong>250 degrees</strong>; see <a href=" in mobiledoc
+    assert (
+        "<figcaption>Our oven</figcaption>" in mobiledoc
+        and "<ul><li>Steam</li><li>Patience</li></ul>" in mobiledoc
+    )
+    assert files["pain-au-levain.html"][0]["title"] == "Pain au levain & patience"
+    assert files["rye.html"][0]["draft"] is True
+    export = read_export(GHOST.name, GHOST.read_bytes())
+    assert export.title == "The Slow Bakery"
+    assert export.skipped == [
+        "ghost.json: post 'Slow bread': cards not shown: bookmark",
+        "ghost.json: post 'Holiday hours': scheduled, not yet published; left out",
+    ]
+
+
+def test_a_ghost_book_links_its_posts_given_the_blog_address() -> None:
+    book = build_book(Sources.from_export(GHOST, site_url="https://bakery.example.net"))
+    assert len(book.book.posts) == 4
+    levain = next(text for name, text in book.pages.items() if name.startswith("posts/pain-au-levain"))
+    assert "[le pain lent](#chapter-slow-bread)" in levain
+
+
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
     [
@@ -200,6 +243,8 @@ def test_a_blogger_book_links_its_posts_and_shows_no_script() -> None:
             b'<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>&x;</title></channel></rss>',
             "xxe.xml: refused: the XML declares",
         ),
+        ("broken.json", b'{"db": [{"data": {"posts": [}]}', "broken.json:1: not valid JSON"),
+        ("other.json", b'{"meta": {}, "data": {"posts": 3}}', "other.json: no data.posts"),
         (
             "broken.xml",
             b'<?xml version="1.0"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/">\n<channel><item></channel>',

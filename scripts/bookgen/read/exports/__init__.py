@@ -1,7 +1,7 @@
 """Blog platforms' export files read into post files the reader knows.
 
 Most blogs live on a platform, and what the platform gives is an export: WordPress's
-WXR (an RSS file) and Blogger's Atom feed, for now. Each importer is a pure function
+WXR (an RSS file), Blogger's Atom feed and Ghost's JSON, for now. Each importer is a pure function
 from the export's bytes to an ``Export``: one post file per published post (YAML front
 matter with its title, date, authors, tags, slug and address, then its HTML body, read
 by ``read.html`` like any HTML post), the lines of what it left out, and the blog's own
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .blogger import is_blogger, read_blogger
 from .common import Export, ExportError, ExportOptions
+from .ghost import is_ghost, read_ghost
 from .wordpress import is_wordpress, read_wordpress
 
 __all__ = ["Export", "ExportError", "ExportOptions", "is_export", "read_export"]
@@ -21,7 +22,7 @@ __all__ = ["Export", "ExportError", "ExportOptions", "is_export", "read_export"]
 
 def is_export(name: str, data: bytes) -> bool:
     """Whether ``data`` (a file named ``name``) is an export an importer reads."""
-    return is_wordpress(name, data) or is_blogger(name, data)
+    return is_wordpress(name, data) or is_blogger(name, data) or is_ghost(name, data)
 
 
 def read_export(name: str, data: bytes, options: ExportOptions | None = None) -> Export:
@@ -31,4 +32,8 @@ def read_export(name: str, data: bytes, options: ExportOptions | None = None) ->
         return read_wordpress(name, data, options)
     if is_blogger(name, data):
         return read_blogger(name, data, options)
-    raise ExportError(f"{name}: not an export this converter reads (WordPress .xml, Blogger .xml or .atom)")
+    if is_ghost(name, data):
+        return read_ghost(name, data, options)
+    raise ExportError(
+        f"{name}: not an export this converter reads (WordPress .xml, Blogger .xml or .atom, Ghost .json)"
+    )
