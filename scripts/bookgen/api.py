@@ -26,8 +26,8 @@ from .jobs import Job, JobCache, converter_digest, job_key
 from .labels import GENERATED_DIR
 from .model import Book, Post, Report, ReportKind
 from .read.decode import BinaryFileError, check_not_binary
-from .read.exports import ExportOptions, read_export
-from .read.files import PostFiles, list_static_files, read_post_files
+from .read.exports import ExportOptions, read_export, read_export_files
+from .read.files import PostFiles, list_static_files, read_export_folder, read_post_files
 from .read.post import preformatted_post, read_post
 from .read.site_links import PATH
 from .render import render_book
@@ -123,10 +123,13 @@ class Sources:
         site_url: str = "",
         options: ExportOptions | None = None,
     ) -> Sources:
-        """A platform's export file (``read.exports``) and the curated files; raises
+        """A platform's export file or unpacked folder (``read.exports``) and the curated files; raises
         ``OSError`` if one cannot be read and ``ExportError`` for an unreadable export.
         The export's own address is the blog's unless ``site_url`` is given."""
-        found = read_export(export.name, export.read_bytes(), options)
+        if export.is_dir():
+            found = read_export_files(export.name, read_export_folder(export), options)
+        else:
+            found = read_export(export.name, export.read_bytes(), options)
 
         def curated(path: Path | None) -> CuratedFile | None:
             return CuratedFile(str(path), path.read_bytes()) if path is not None else None

@@ -16,7 +16,7 @@ from .assemble.bookfile import BookFileError
 from .chars import shown_name
 from .jobs import JobCache, converter_digest, inputs_fingerprint
 from .labels import GENERATED_DIR, post_docname
-from .read.exports import ExportError, ExportOptions
+from .read.exports import ExportError, ExportOptions, is_export_folder
 from .read.files import read_regular_file
 from .resolve.catalog import ResourceFileError
 from .resolve.curator import candidate_terms
@@ -112,7 +112,7 @@ ERR_PREFIX = "\0err\0"
 def read_sources(args: argparse.Namespace) -> Sources:
     """The posts folder, or the export file, with the curated files."""
     curated = {"book": args.book, "glossary": args.glossary, "resources": args.resources}
-    if args.posts.is_file():
+    if args.posts.is_file() or is_export_folder([entry.name for entry in args.posts.iterdir()]):
         options = ExportOptions(pages=not args.no_pages)
         return Sources.from_export(args.posts, site_url=args.site_url, options=options, **curated)
     return Sources.from_folder(args.posts, static=args.static, site_url=args.site_url, **curated)

@@ -4,6 +4,8 @@ exports written by the team in each platform's real shape."""
 from __future__ import annotations
 
 import datetime as dt
+import stat
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,17 @@ WORDPRESS = EXPORTS / "wordpress.xml"
 BLOGGER = EXPORTS / "blogger.xml"  # Blogger's "Back up content" file
 TAKEOUT = EXPORTS / "blogger-takeout.atom"  # Google Takeout's feed.atom
 GHOST = EXPORTS / "ghost.json"  # posts with lexical, mobiledoc and html bodies
+SUBSTACK = EXPORTS / "substack"  # the export zip's content, unpacked
+MEDIUM = EXPORTS / "medium"  # likewise
+
+
+def zipped(folder: Path, into: Path, top: str = "") -> Path:
+    """The folder as a zip, as the platform sends it (under a top folder, for Medium)."""
+    with zipfile.ZipFile(into, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, top + path.relative_to(folder).as_posix())
+    return into
 
 
 def post_files(path: Path, options: ExportOptions | None = None) -> dict[str, tuple[dict[str, object], str]]:
@@ -226,6 +239,82 @@ def test_a_ghost_book_links_its_posts_given_the_blog_address() -> None:
     assert len(book.book.posts) == 4
     levain = next(text for name, text in book.pages.items() if name.startswith("posts/pain-au-levain"))
     assert "[le pain lent](#chapter-slow-bread)" in levain
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_substack_published_rows_with_their_bodies(tmp_path: Path, packed: bool) -> None:
+    source = zipped(SUBSTACK, tmp_path / "export.zip") if packed else SUBSTACK
+    book = build_book(Sources.from_export(source))
+    titles = [post.title for post in book.book.posts]
+    assert sorted(titles) == [
+        "First issue: why a newsletter",
+        "Old maps of the coast, and what they got wrong",
+    ]
+    first = next(post for post in book.book.posts if post.title.startswith("First"))
+    assert first.description == "Letters about maps, sent monthly" and first.date == dt.date(2022, 1, 5)
+    assert [line.split(": ", 1)[1] for line in book.skipped] == [
+        "posts.csv:4: 'An unsent draft': not published; left out",
+        "posts.csv:5: 'Missing body': no posts/104.lost-body.html in the export; left out",
+    ]
+    coast = next(text for name, text in book.pages.items() if name.startswith("posts/old-maps"))
+    assert "The coast in 1790: the bay is twice its size." in coast and "```{figure}" in coast
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_medium_stories_apart_from_responses_and_drafts(tmp_path: Path, packed: bool) -> None:
+    source = zipped(MEDIUM, tmp_path / "medium-export-ab12.zip", "medium-export-ab12/") if packed else MEDIUM
+    book = build_book(Sources.from_export(source))
+    (post,) = book.book.posts
+    assert (post.title, post.date, post.authors) == (
+        "Night Ferry to the Islands",
+        dt.date(2020, 2, 3),
+        ("Ana Ferry",),
+    )
+    assert post.description == "Eleven hours & one bunk"
+    assert post.addresses == ("https://medium.com/@anaferry/night-ferry-to-the-islands-1a2b3c4d5e6f",)
+    page = next(text for name, text in book.pages.items() if name.startswith("posts/night-ferry"))
+    assert page.count("Night Ferry to the Islands") == 1  # the body's copy of the title is not shown again
+    shown = page.split("\n---\n", 1)[1]  # after the page's metadata
+    assert shown.count("Eleven hours") == 1  # the subtitle, under the title, not again in the body
+    assert "## Arriving" in page and "The deck at dawn." in page
+    reasons = sorted(line.rsplit(": ", 1)[1] for line in book.skipped)
+    assert reasons == ["a draft; left out", "a response to another story, not a story; left out"]
+
+
+def _zip_with(tmp_path: Path, members: list[tuple[zipfile.ZipInfo | str, bytes]]) -> bytes:
+    path = tmp_path / "evil.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, data in members:
+            archive.writestr(member, data)
+    return path.read_bytes()
+
+
+def _link(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    return info
+
+
+@pytest.mark.parametrize(
+    ("members", "expected"),
+    [
+        ([("../../etc/evil.csv", b"x"), ("posts.csv", b"")], "points out of the archive"),
+        ([("/abs/posts.csv", b"x")], "points out of the archive"),
+        ([(_link("posts/x.html"), b"/etc/passwd"), ("posts.csv", b"")], "is a link"),
+        ([("posts/bomb.html", b"0" * 5_000_000), ("posts.csv", b"")], "(a bomb)"),
+    ],
+)
+def test_zip_slips_links_and_bombs_are_refused(
+    tmp_path: Path, members: list[tuple[zipfile.ZipInfo | str, bytes]], expected: str
+) -> None:
+    with pytest.raises(ExportError) as raised:
+        read_export("evil.zip", _zip_with(tmp_path, members))
+    assert str(raised.value).startswith("evil.zip: refused: ") and expected in str(raised.value)
+
+
+def test_a_broken_zip_is_named() -> None:
+    with pytest.raises(ExportError, match=r"^broken\.zip: not a readable zip archive"):
+        read_export("broken.zip", b"PK\x03\x04 not really")
 
 
 @pytest.mark.parametrize(

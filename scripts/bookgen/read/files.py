@@ -210,3 +210,19 @@ def _describe_mode(mode: int) -> str:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "device, not a file"
     return "not a regular file"
+
+
+def read_export_folder(folder: Path) -> dict[str, bytes]:
+    """An unpacked export's files an importer reads (``posts.csv``, ``README.html`` and
+    ``posts/*``), by path in the folder, read as safely as posts; others are not read."""
+    files: dict[str, bytes] = {}
+    for name in ("posts.csv", "README.html"):
+        path = folder / name
+        if path.exists():
+            files[name] = read_regular_file(str(path))
+    posts = folder / "posts"
+    if posts.is_dir() and not posts.is_symlink():
+        for path in sorted(posts.iterdir()):
+            if not path.name.startswith(".") and path.is_file() and not path.is_symlink():
+                files[f"posts/{path.name}"] = read_regular_file(str(path))
+    return files
