@@ -44,6 +44,18 @@ def is_export(name: str, data: bytes) -> bool:
 def read_export(name: str, data: bytes, options: ExportOptions | None = None) -> Export:
     """The export's posts; raises ``ExportError`` for an export that cannot be read."""
     options = options or ExportOptions()
+    try:
+        return _read(name, data, options)
+    except ExportError:
+        raise
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError) as error:
+        # A shape no importer expects: one line, never a traceback.
+        raise ExportError(
+            f"{name}: could not be read ({type(error).__name__}: {error}); nothing imported"
+        ) from None
+
+
+def _read(name: str, data: bytes, options: ExportOptions) -> Export:
     if name.lower().endswith(".zip"):
         return read_export_files(name, read_zip(name, data), options)
     if is_wordpress(name, data):

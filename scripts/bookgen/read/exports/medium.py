@@ -155,4 +155,14 @@ def read_medium(name: str, files: Mapping[str, bytes], options: ExportOptions) -
             address=page.fields.get("address", ""),
         )
         export.posts.append(post_file(post, "", taken))
+        export.site_url = export.site_url or _author_page(post.address)
     return export
+
+
+def _author_page(address: str) -> str:
+    """The writer's page of a story's canonical address (``https://medium.com/@ana``):
+    the blog's address, so links between the writer's stories land in the book."""
+    scheme, _, rest = address.partition("://")
+    host, _, path = rest.partition("/")
+    first = path.split("/", 1)[0]
+    return f"{scheme}://{host}/{first}" if scheme in ("http", "https") and first.startswith("@") else ""
