@@ -120,6 +120,9 @@ latex_elements = {
     # LaTeX stops at 6 nested lists and quotes (4 of a kind); posts nest deeper, and the
     # converter flattens only past 6 lists or quotes, each, so allow both kinds together.
     "maxlistdepth": "14",
+    # Figures stay where the post shows them: a post of hundreds of pictures (a gallery)
+    # left LaTeX with more floats than it can place ("100 consecutive dead cycles").
+    "figure_align": "H",
     "releasename": "Edition",
     # FreeFont first; any character it lacks from Noto CJK (Chinese, Japanese, Korean),
     # Symbola (emoji, symbols), DejaVu, or Noto Color Emoji for emoji newer than Symbola's

@@ -409,3 +409,79 @@ def test_any_wordpress_item_is_read_or_refused_in_one_line(title: str, content: 
         read_export("any.xml", data)
     except ExportError as error:
         assert "\n" not in str(error)
+
+
+def test_review_findings_stay_fixed(tmp_path: Path) -> None:
+    """Each found by trying the importers on odd input."""
+    codes = Shortcodes({})
+    two_videos = codes.expand(
+        '[video src="https://v.example/a.mp4" /]\n\nBetween.\n\n[video]https://v.example/b.mp4[/video]'
+    )
+    assert "a.mp4" in two_videos and "Between." in two_videos and "b.mp4" in two_videos
+    assert autop("One\n \t\nTwo") == "<p>One</p>\n<p>Two</p>\n"  # a blank line of spaces ends a paragraph
+    assert (
+        Shortcodes({})
+        .expand('[caption caption="By <em>Ana</em>"]<img src="a.jpg" />[/caption]')
+        .endswith("<figcaption>By <em>Ana</em></figcaption></figure>")
+    )
+    from bookgen.read.exports.common import plain
+    from bookgen.read.exports.ghost import lexical_html, mobiledoc_html
+
+    assert plain("<script>alert(1)</script>Title") == "Title"
+    lexical = {
+        "root": {"children": [{"type": "paragraph", "children": [{"type": "extended-text", "text": "Kept"}]}]}
+    }
+    assert lexical_html(lexical, []) == "<p>Kept</p>"  # Ghost's extended-text is text
+    mobiledoc = {
+        "atoms": [["soft-return", "", {}]],
+        "markups": [["a", ["rel", "href", "href", "https://x.example/"]]],
+        "sections": [[1, "p", [[0, [], 0, "line one"], [1, [], 0, 0], [0, [0], 1, "line two"]]]],
+    }
+    assert mobiledoc_html(mobiledoc, []) == '<p>line one<br /><a href="https://x.example/">line two</a></p>'
+    old_page = {
+        "data": {
+            "posts": [{"id": "1", "title": "About", "page": True, "status": "published", "html": "<p>Hi</p>"}]
+        }
+    }
+    export = read_export("old.json", json.dumps({"meta": {}, **old_page}).encode())
+    assert [name for name, _ in export.posts] == ["Pages/about.html"]
+    encrypted = tmp_path / "encrypted.zip"
+    with zipfile.ZipFile(encrypted, "w") as archive:
+        archive.writestr("posts.csv", b"post_id\n")
+    data = bytearray(encrypted.read_bytes())  # mark it encrypted, as zip -e does, in both headers
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        data[data.find(signature) + offset] |= 0x1
+    with pytest.raises(ExportError, match="is encrypted"):
+        read_export("encrypted.zip", bytes(data))
+
+
+def test_wordpress_dates_and_tags_as_the_blog_showed_them() -> None:
+    item = (
+        "<item><title>Late post</title><wp:post_type>post</wp:post_type><wp:status>publish</wp:status>"
+        "<wp:post_date>2018-10-20 23:30:00</wp:post_date>"
+        "<wp:post_date_gmt>2018-10-21 06:30:00</wp:post_date_gmt>"
+        '<category domain="category" nicename="markup">Markup</category>'
+        '<category domain="post_tag" nicename="markup-2">markup</category>'
+        "<content:encoded>Text.</content:encoded></item>"
+    )
+    data = (
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        f"<channel>{item}</channel></rss>"
+    ).encode()
+    ((_, post),) = read_export("dates.xml", data).posts
+    fields = yaml.safe_load(post.decode().split("---\n")[1])
+    assert fields["date"] == dt.date(2018, 10, 20) and fields["tags"] == ["Markup"]
+
+
+def test_blogger_takeout_entry_type_is_its_own() -> None:
+    entries = (
+        "<entry><author><name>A</name><blogger:type>BLOGGER</blogger:type></author>"
+        "<blogger:type>POST</blogger:type><blogger:status>LIVE</blogger:status><title>Kept</title>"
+        "<content type='html'>Text</content><published>2023-01-01T00:00:00Z</published></entry>"
+        "<entry><blogger:type>POST</blogger:type><blogger:status>SCHEDULED</blogger:status><title>Later</title>"
+        "<content type='html'>Soon</content></entry>"
+    )
+    data = f"<feed xmlns='http://www.w3.org/2005/Atom' xmlns:blogger='http://schemas.google.com/blogger/2018'>{entries}</feed>"
+    export = read_export("feed.atom", data.encode())
+    assert [name for name, _ in export.posts] == ["kept.html"]
+    assert export.skipped == ["feed.atom: post 'Later': status 'scheduled'; left out"]

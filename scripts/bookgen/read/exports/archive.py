@@ -31,6 +31,8 @@ def _check(name: str, member: zipfile.ZipInfo) -> None:
     """Refuses a member that points out of the archive, is a link, or unpacks too big."""
     if not _safe_name(member):
         raise ExportError(f"{name}: refused: member {member.filename!r} points out of the archive")
+    if member.flag_bits & 0x1:
+        raise ExportError(f"{name}: refused: member {member.filename!r} is encrypted (a password is needed)")
     if stat.S_ISLNK(member.external_attr >> 16):
         raise ExportError(f"{name}: refused: member {member.filename!r} is a link")
     if member.file_size > MAX_FILE_BYTES:
@@ -70,7 +72,7 @@ def read_zip(
             try:
                 with archive.open(member) as stream:
                     content = stream.read(MAX_FILE_BYTES + 1)
-            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
+            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError) as error:
                 raise ExportError(
                     f"{name}: member {member.filename!r} unreadable ({error}); nothing imported"
                 ) from None

@@ -9,6 +9,7 @@ attributes or in preformatted text stay as they are.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from html.parser import HTMLParser
 
@@ -56,6 +57,7 @@ BLOCKS = frozenset(
 )
 # Inside these, line ends are the content's own.
 VERBATIM = frozenset({"pre", "script", "style", "textarea", "code"})
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 VOID = frozenset(
     ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
 )
@@ -117,7 +119,8 @@ class _Autop(HTMLParser):
         if self._inside():
             self.out.append(data)
             return
-        chunks = data.replace("\r\n", "\n").replace("\r", "\n").split("\n\n")
+        # A blank line ends a paragraph, spaces or tabs on it too (as WordPress reads it).
+        chunks = _BLANK_LINE.split(data.replace("\r\n", "\n").replace("\r", "\n"))
         for number, chunk in enumerate(chunks):
             if number:
                 self._end_paragraph()

@@ -37,10 +37,17 @@ def _find(element: Element, namespace: str, name: str) -> Element | None:
     return None
 
 
+def _own(element: Element, namespace: str, name: str) -> Element | None:
+    for child in element:
+        if child.tag.endswith("}" + name) and namespace in child.tag:
+            return child
+    return None
+
+
 def _kind_and_status(entry: Element) -> tuple[str, str]:
     """("post", "page", "comment", ...) and ("live", "draft", "trashed")."""
-    kind = _find(entry, _BLOGGER, "type")
-    status = _find(entry, _BLOGGER, "status")
+    kind = _own(entry, _BLOGGER, "type")  # the entry's own: its <author> has a type too
+    status = _own(entry, _BLOGGER, "status")
     if kind is not None:  # Takeout's feed.atom
         state = (status.text or "").strip().lower() if status is not None else "live"
         return (kind.text or "").strip().lower(), "trashed" if "trash" in state else state
@@ -94,8 +101,9 @@ def read_blogger(name: str, data: bytes, options: ExportOptions) -> Export:
             continue
         title = _title(entry.find(f"{ATOM}title"))
         where = f"{name}: {kind} {title!r}"
-        if status == "trashed":
-            export.skipped.append(f"{where}: in the trash; left out")
+        if status not in ("live", "draft"):
+            shown = "in the trash" if status == "trashed" else f"status {status!r}"
+            export.skipped.append(f"{where}: {shown}; left out")
             continue
         if kind == "page" and not options.pages:
             export.skipped.append(f"{where}: a page; left out (pages are not wanted)")

@@ -83,14 +83,22 @@ def post_file(post: ExportedPost, folder: str, taken: set[str]) -> tuple[str, by
 
 
 class _Text(HTMLParser):
-    """The text of an HTML fragment."""
+    """The text of an HTML fragment, as a reader sees it (no script or style text)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in ("script", "style") and self.hidden > 0
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self.hidden:
+            self.parts.append(data)
 
 
 def plain(html: str) -> str:

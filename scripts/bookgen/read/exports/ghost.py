@@ -87,12 +87,13 @@ def read_ghost(name: str, data: bytes, options: ExportOptions) -> Export:
     users = {str(row.get("id")): str(row.get("name") or "") for row in _rows(tables, "users")}
     post_tags = _joined(tables, "posts_tags", "tag_id", tags)
     post_authors = _joined(tables, "posts_authors", "author_id", users)
-    title = settings.get("title")
-    export = Export(title=title if isinstance(title, str) else "", site_url=_site(settings))
+    blog_title = settings.get("title")
+    export = Export(title=blog_title if isinstance(blog_title, str) else "", site_url=_site(settings))
     taken: set[str] = set()
     for row in _rows(tables, "posts"):
-        kind = str(row.get("type") or "post")
-        title = str(row.get("title") or "")
+        kind = str(row.get("type") or ("page" if row.get("page") is True else "post"))  # older: "page": true
+        raw_title = row.get("title")
+        title = raw_title if isinstance(raw_title, str) else ""
         where = f"{name}: {kind} {title!r}"
         status = str(row.get("status") or "")
         if status == "scheduled":
@@ -184,7 +185,6 @@ def _lexical_children(node: Mapping[str, Any], left_out: list[str]) -> str:
 # Nodes that are their children in one element.
 _WRAPPERS = {
     "paragraph": "p",
-    "extended-text": "p",
     "listitem": "li",
     "quote": "blockquote",
     "extended-quote": "blockquote",
@@ -234,6 +234,7 @@ def _lexical_code(node: Mapping[str, Any], inner: str) -> str:
 
 _LEXICAL: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     "text": _lexical_text,
+    "extended-text": _lexical_text,  # Ghost's text node
     "extended-heading": _lexical_heading,
     "heading": _lexical_heading,
     "list": _lexical_list,
@@ -262,6 +263,7 @@ def mobiledoc_html(document: object, left_out: list[str]) -> str:
         return ""
     markups = [m for m in document.get("markups") or [] if isinstance(m, list) and m]
     cards = [c for c in document.get("cards") or [] if isinstance(c, list) and c]
+    atoms = [a for a in document.get("atoms") or [] if isinstance(a, list) and a]
     out = []
     for section in document.get("sections") or []:
         if not isinstance(section, list) or not section:
@@ -270,11 +272,11 @@ def mobiledoc_html(document: object, left_out: list[str]) -> str:
             tag = str(section[1]).lower()
             tag = tag if tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "aside") else "p"
             tag = "blockquote" if tag == "aside" else tag
-            out.append(f"<{tag}>{_markers(section[2], markups)}</{tag}>")
+            out.append(f"<{tag}>{_markers(section[2], markups, atoms)}</{tag}>")
         elif section[0] == 3 and len(section) >= 3:  # list section: [3, "ul"|"ol", items]
             tag = "ol" if section[1] == "ol" else "ul"
             items = "".join(
-                f"<li>{_markers(item, markups)}</li>" for item in section[2] if isinstance(item, list)
+                f"<li>{_markers(item, markups, atoms)}</li>" for item in section[2] if isinstance(item, list)
             )
             out.append(f"<{tag}>{items}</{tag}>")
         elif section[0] == 10 and len(section) >= 2 and isinstance(section[1], int):  # card
@@ -282,23 +284,27 @@ def mobiledoc_html(document: object, left_out: list[str]) -> str:
     return "\n".join(out)
 
 
-def _markers(markers: object, markups: Sequence[list[Any]]) -> str:
+def _markers(markers: object, markups: Sequence[list[Any]], atoms: Sequence[list[Any]]) -> str:
     """A section's markers: text with its markups opened and closed in turn."""
     out: list[str] = []
     open_tags: list[str] = []
     for marker in markers if isinstance(markers, list) else []:
         if not isinstance(marker, list) or len(marker) < 4:
             continue
-        _, opens, closes, text = marker[:4]
+        kind, opens, closes, text = marker[:4]
+        if kind == 1:  # an atom: Ghost's soft return, or another atom's text
+            atom = atoms[text] if isinstance(text, int) and text < len(atoms) else []
+            text = "\n" if atom and atom[0] == "soft-return" else (atom[1] if len(atom) > 1 else "")
         for index in opens if isinstance(opens, list) else []:
             if isinstance(index, int) and index < len(markups):
                 tag, *rest = markups[index]
                 tag = str(tag).lower()
                 attributes = rest[0] if rest and isinstance(rest[0], list) else []
-                href = attributes[attributes.index("href") + 1] if "href" in attributes[:-1] else ""
+                pairs = dict(zip(attributes[::2], attributes[1::2], strict=False))  # [name, value, ...]
+                href = pairs.get("href", "")
                 out.append(f'<a href="{escape(str(href))}">' if tag == "a" else f"<{_inline(tag)}>")
                 open_tags.append("a" if tag == "a" else _inline(tag))
-        out.append(escape(str(text), quote=False))
+        out.append("<br />" if text == "\n" else escape(str(text), quote=False))
         for _ in range(closes if isinstance(closes, int) else 0):
             if open_tags:
                 out.append(f"</{open_tags.pop()}>")

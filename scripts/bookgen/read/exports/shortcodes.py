@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 # [name attributes] or [name attributes /]; a closing [/name] is looked for when the
 # shortcode encloses content.
-_OPENING = re.compile(r"\[(\[?)([a-zA-Z][\w-]*)((?:\s[^\[\]]*)?)(/?)\](\]?)")
+_OPENING = re.compile(r"\[(\[?)([a-zA-Z][\w-]*)((?:\s[^\[\]]*?)?)\s*(/?)\](\]?)")
 _ATTRIBUTE = re.compile(
     r"""([\w-]+)\s*=\s*"([^"]*)"|([\w-]+)\s*=\s*'([^']*)'|([\w-]+)\s*=\s*([^\s'"]+)|"([^"]*)"|(\S+)"""
 )
@@ -87,14 +87,15 @@ class Shortcodes:
 
     def _caption(self, attributes: dict[str, str], content: str) -> str:
         media, caption = split_caption(self.expand(content))
-        caption = caption or escape(attributes.get("caption", ""), quote=False)
+        caption = caption or attributes.get("caption", "")  # HTML, as WordPress shows it (then sanitised)
         return f"<figure>{media}<figcaption>{caption}</figcaption></figure>" if caption else media
 
     def _gallery(self, attributes: dict[str, str], content: str) -> str:
         ids = [part.strip() for part in attributes.get("ids", attributes.get("include", "")).split(",")]
         chosen = [self.attachments[i] for i in ids if i in self.attachments]
-        if not chosen:
-            chosen = [a for a in self.attachments.values() if a.parent and a.parent == self.post_id]
+        if not chosen:  # the pictures uploaded to a post: this one, or the one id= names
+            parent = attributes.get("id", self.post_id)
+            chosen = [a for a in self.attachments.values() if a.parent and a.parent == parent]
         figures = []
         for attachment in chosen:
             image = f'<img src="{escape(attachment.url)}" alt="{escape(attachment.title)}" />'

@@ -128,7 +128,7 @@ def body_html(content: str, shortcodes: Shortcodes) -> str:
 
 
 def _date(item: Element) -> dt.date | None:
-    for name in ("post_date_gmt", "post_date"):
+    for name in ("post_date", "post_date_gmt"):  # the date the blog showed: its own time zone
         value = _text(item, _WP, name).strip()
         if value and not value.startswith("0000"):
             try:
@@ -172,7 +172,7 @@ def read_wordpress(name: str, data: bytes, options: ExportOptions) -> Export:
         if kind not in ("post", "page"):
             others[kind or "unknown"] += 1
             continue
-        title = plain(_text(item, "", "title")) or _text(item, _WP, "post_name")
+        title = plain(_text(item, "", "title")) or unquote(_text(item, _WP, "post_name"))
         where = f"{name}: {kind} {title!r}"
         status = _text(item, _WP, "status")
         if _text(item, _WP, "post_password"):
@@ -205,7 +205,7 @@ def read_wordpress(name: str, data: bytes, options: ExportOptions) -> Export:
             slug=unquote(_text(item, _WP, "post_name").strip()),  # stored percent-encoded
             date=None if kind == "page" else _date(item),
             authors=[authors.get(creator) or creator] if creator else [],
-            tags=list(dict.fromkeys(tag for tag in categories if tag)),
+            tags=list({tag.casefold(): tag for tag in reversed(categories) if tag}.values())[::-1],
             description=plain(_text(item, _EXCERPT, "encoded")),
             address=_text(item, "", "link").strip(),
             draft=status in DRAFTS,
