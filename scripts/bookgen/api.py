@@ -95,15 +95,12 @@ class Sources:
         found = read_post_files(posts)
         statics = list_static_files(static) if static is not None else PostFiles()
 
-        def curated(path: Path | None) -> CuratedFile | None:
-            return CuratedFile(str(path), path.read_bytes()) if path is not None else None
-
         return cls(
             found.posts,
             posts.as_posix(),
-            curated(book),
-            curated(glossary),
-            curated(resources),
+            _curated(book),
+            _curated(glossary),
+            _curated(resources),
             [*found.skipped, *(f"static folder: {line}" for line in statics.skipped)],
             folder_title(posts),
             found.assets,
@@ -123,23 +120,21 @@ class Sources:
         site_url: str = "",
         options: ExportOptions | None = None,
     ) -> Sources:
-        """A platform's export file or unpacked folder (``read.exports``) and the curated files; raises
-        ``OSError`` if one cannot be read and ``ExportError`` for an unreadable export.
-        The export's own address is the blog's unless ``site_url`` is given."""
+        """A platform's export file or unpacked folder (``read.exports``) and the curated
+        files; raises ``OSError`` if one cannot be read and ``ExportError`` for an
+        unreadable export. The export's own address is the blog's unless ``site_url``
+        is given."""
         if export.is_dir():
             found = read_export_files(export.name, read_export_folder(export), options)
         else:
             found = read_export(export.name, export.read_bytes(), options)
 
-        def curated(path: Path | None) -> CuratedFile | None:
-            return CuratedFile(str(path), path.read_bytes()) if path is not None else None
-
         return cls(
             found.posts,
             export.as_posix(),
-            curated(book),
-            curated(glossary),
-            curated(resources),
+            _curated(book),
+            _curated(glossary),
+            _curated(resources),
             found.skipped,
             found.title or folder_title(export.with_suffix("")),
             site_url=site_url or found.site_url,
@@ -154,6 +149,11 @@ class Sources:
 
     def curated_files(self) -> list[CuratedFile]:
         return [file for file in (self.book, self.glossary, self.resources) if file is not None]
+
+
+def _curated(path: Path | None) -> CuratedFile | None:
+    """A curated file's bytes (book, glossary, resources), if one is given."""
+    return CuratedFile(str(path), path.read_bytes()) if path is not None else None
 
 
 def folder_title(folder: Path) -> str:
