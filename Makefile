@@ -53,6 +53,10 @@ pdf: convert
 	@command -v latexmk >/dev/null && command -v lualatex >/dev/null || \
 	  { echo "make pdf needs TeX: run 'sudo make system-deps' (texlive-luatex, latexmk, xindy, ...)"; exit 1; }
 	$(SPHINXBUILD) -b latex -d $(BUILDDIR)/doctrees/latex $(BUILDDIR)/latex $(SPHINXOPTS)
+	@# A LaTeX run that stopped mid-write leaves NUL bytes in its .aux, which stop every run after it.
+	@for aux in $(BUILDDIR)/latex/*.aux; do \
+	  if [ -f "$$aux" ] && grep -qaP '\x00' "$$aux"; then rm -f "$$aux"; echo "removed $$aux: damaged by an earlier run"; fi; \
+	done
 	$(MAKE) -C $(BUILDDIR)/latex LATEXMKOPTS="-silent" all-pdf
 	@mkdir -p $(DOWNLOADS) && cp $(BUILDDIR)/latex/book.pdf $(DOWNLOADS)/
 	@echo "The PDF is in $(DOWNLOADS)/book.pdf"
