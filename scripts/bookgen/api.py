@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from .assemble.bookfile import BookFileError, BookSpec, parse_book_file
 from .assemble.parts import assemble_book
-from .jobs import Job, JobCache, converter_digest, job_key
+from .jobs import Job, JobCache, Progress, converter_digest, job_key
 from .labels import GENERATED_DIR
 from .model import Book, Post, Report, ReportKind
 from .read.decode import BinaryFileError, check_not_binary
@@ -224,18 +224,24 @@ class BookBuild:
 
 
 def build_book(
-    sources: Sources, *, cache: Path | None = None, docs_prefix: str = GENERATED_DIR, drafts: bool = False
+    sources: Sources,
+    *,
+    cache: Path | None = None,
+    docs_prefix: str = GENERATED_DIR,
+    drafts: bool = False,
+    progress: Progress | None = None,
 ) -> BookBuild:
     """The book of ``sources``: read, assemble, resolve, render.
 
     ``cache`` is a folder for per-post work (speed only); ``docs_prefix`` the output
     folder's path from the Sphinx source folder; ``drafts`` puts posts marked as drafts
-    in the book (else each is left out with a report). A malformed curated file raises
-    its ``...FileError`` (one line naming the file and entry); a bad post never raises.
+    in the book (else each is left out with a report); ``progress`` is told how far the
+    per-post work is (reading, then pages). A malformed curated file raises its
+    ``...FileError`` (one line naming the file and entry); a bad post never raises.
     """
     clock = StageClock()
     spec, glossary, catalog = read_curated(sources)
-    jobs = JobCache(cache, converter_digest())
+    jobs = JobCache(cache, converter_digest(), progress)
     readable, skipped = _readable(sources.posts)
     read_keys = [job_key(name, data) for name, data in readable]
     read = jobs.run(Job("read", _read_job, ReadPost), readable, read_keys)

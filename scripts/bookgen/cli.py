@@ -5,16 +5,20 @@ prints the report."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, TextIO
 from urllib.parse import urlsplit
+
+from tqdm import tqdm
 
 from .api import BookBuild, Sources, build_book
 from .assemble.bookfile import BookFileError
 from .chars import shown_name
-from .jobs import JobCache, converter_digest, inputs_fingerprint
+from .jobs import JobCache, Progress, converter_digest, inputs_fingerprint
 from .labels import GENERATED_DIR, post_docname
 from .read.exports import ExportError, ExportOptions, is_export_folder
 from .read.files import read_regular_file
@@ -157,11 +161,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
+# What each per-post job is called on a progress bar.
+PROGRESS_LABELS = {"read": "reading posts", "page": "writing pages"}
+
+
+@contextlib.contextmanager
+def terminal_progress(stream: TextIO, *, quiet: bool = False) -> Iterator[Progress | None]:
+    """A progress bar per job on a terminal (tqdm); elsewhere, or quiet, none: the run
+    ends with its one summary line either way."""
+    if quiet or not stream.isatty():
+        yield None
+        return
+    bars: dict[str, tqdm[Any]] = {}
+
+    def progress(job: str, done: int, total: int) -> None:
+        bar = bars.get(job)
+        if bar is None:
+            bar = bars[job] = tqdm(
+                total=total, desc=PROGRESS_LABELS.get(job, job), unit="post", file=stream, leave=False
+            )
+        bar.update(done - bar.n)
+
+    try:
+        yield progress
+    finally:
+        for bar in bars.values():
+            bar.close()
+
+
 def convert(args: argparse.Namespace, sources: Sources, console: Console) -> int:
     """Build the book, write it (or, with ``--check``, compare it) and report."""
     try:
         cache = None if args.check else args.cache
-        build = build_book(sources, cache=cache, docs_prefix=docs_prefix(args), drafts=args.drafts)
+        with terminal_progress(sys.stderr, quiet=args.quiet) as progress:
+            build = build_book(
+                sources, cache=cache, docs_prefix=docs_prefix(args), drafts=args.drafts, progress=progress
+            )
         copies = {name: read_regular_file(path) for name, path in build.copies.items()}
         result = sync_tree(args.out, {**build.pages, **copies}, check=args.check)
     except (*CURATED_ERRORS, OutputError, OSError) as error:

@@ -97,6 +97,10 @@ def _pickled(result: object) -> bytes:
     return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+# Told how far a job is: its name, the items done (stored ones count), and all of them.
+Progress = Callable[[str, int, int], None]
+
+
 class JobCache:
     """Job results by key; with no folder it caches nothing and only runs the jobs.
 
@@ -105,9 +109,10 @@ class JobCache:
     is saved, so the cache stays the size of the book.
     """
 
-    def __init__(self, folder: Path | None, code: str) -> None:
+    def __init__(self, folder: Path | None, code: str, progress: Progress | None = None) -> None:
         self.folder = folder
         self.code = code
+        self.progress = progress
         self.hits: dict[str, int] = {}
         self._stored: dict[str, bytes] | None = None
         self._used: dict[str, bytes] = {}
@@ -131,10 +136,14 @@ class JobCache:
                 self._used[key] = stored[key]
         self.hits[job.name] = len(results)
         missing = [position for position in range(len(items)) if position not in results]
+        if self.progress is not None:
+            self.progress(job.name, len(results), len(items))
         with _worker_map(job, items, len(missing)) as run:
             for position, data in zip(missing, run(missing), strict=True):
                 results[position] = pickle.loads(data)
                 self._used[keys[position]] = data
+                if self.progress is not None:
+                    self.progress(job.name, len(results), len(items))
         return [results[position] for position in range(len(items))]  # type: ignore[misc]
 
     def save(self) -> None:

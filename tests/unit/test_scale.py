@@ -243,3 +243,37 @@ def test_make_html_runs_sphinx_in_parallel_only_where_bench_says_it_does(cpus: i
     ).stdout
     sphinx = next(line for line in dry_run.splitlines() if "-m sphinx" in line)
     assert ("-j auto" in sphinx) == (cpus >= bench.PARALLEL_FROM_CPUS)
+
+
+def test_progress_is_told_per_job_and_ends_at_every_post(tmp_path: Path) -> None:
+    posts = [(post.name, post.text.encode()) for post in synthetic_posts(30, seed=3)]
+    told: list[tuple[str, int, int]] = []
+    build_book(Sources(posts), cache=tmp_path / "cache", progress=lambda *step: told.append(step))
+    for job in ("read", "page"):
+        steps = [(done, total) for name, done, total in told if name == job]
+        assert steps[-1] == (30, 30) and [done for done, _ in steps] == sorted(done for done, _ in steps)
+    told.clear()  # a second run finds every post in the cache: done at once
+    build_book(Sources(posts), cache=tmp_path / "cache", progress=lambda *step: told.append(step))
+    assert [step for step in told if step[0] == "read"] == [("read", 30, 30)]
+
+
+def test_progress_bars_on_a_terminal_only(tmp_path: Path) -> None:
+    import io
+
+    from bookgen.cli import terminal_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    with terminal_progress(io.StringIO()) as progress:
+        assert progress is None  # not a terminal: the summary line alone
+    with terminal_progress(Terminal(), quiet=True) as progress:
+        assert progress is None
+    screen = Terminal()
+    with terminal_progress(screen) as progress:
+        assert progress is not None
+        progress("read", 0, 4)
+        progress("read", 4, 4)
+    shown = screen.getvalue()
+    assert "reading posts" in shown and "/4 " in shown and shown.endswith("\r")  # drawn, then cleared
