@@ -44,8 +44,14 @@ SYSTEM_PACKAGES := chromium fonts-dejavu-core \
 
 .PHONY: html pdf epub book serve linkcheck convert check-generated test test-fast lint format system-deps clean bench
 
+# Sphinx is not started when nothing the book is made of changed since its last build
+# (booktools.buildstamp signs the pages, configuration, extensions and options).
+STAMP        := PYTHONPATH=scripts $(PY) -m booktools.buildstamp
+
 html: convert
-	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees/html $(BUILDDIR)/html $(SPHINXOPTS)
+	@if $(STAMP) check $(BUILDDIR)/html -- html $(SPHINXOPTS); then :; else \
+	  $(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees/html $(BUILDDIR)/html $(SPHINXOPTS) && \
+	  $(STAMP) save $(BUILDDIR)/html -- html $(SPHINXOPTS); fi
 	@echo "The book is in $(BUILDDIR)/html/index.html"
 
 # The PDF and EPUB land in _build/extra/downloads/; the next `make html` publishes and links them.

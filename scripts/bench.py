@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -194,8 +195,19 @@ class Bench:
         print(f"  {'search':<44} N={count:<5} {figures.summary()}")
 
     def rebuilds(self, count: int, book: Path) -> None:
-        """As ``make html``: convert, then Sphinx on the doctrees of the last build."""
-        make_html = self.sphinx_command(book, "make", *STRICT, *make_html_jobs())
+        """As ``make html``: convert, then Sphinx on the doctrees of the last build, unless
+        the build stamp says nothing it reads changed."""
+        options = [*STRICT, *make_html_jobs()]
+        sphinx = shlex.join(self.sphinx_command(book, "make", *options))
+        stamp = [self.python, "-m", "booktools.buildstamp"]
+        where = [str(book / "make"), "--docs", str(book / "docs"), "--", "html", *options]
+        check, save = shlex.join([*stamp, "check", *where]), shlex.join([*stamp, "save", *where])
+        make_html = [
+            "sh",
+            "-c",
+            f"cd {shlex.quote(str(ROOT / 'scripts'))} && ({check} || ({sphinx} && {save}))",
+        ]
+        self.run("make html stamp", count, ["sh", "-c", f"cd {shlex.quote(str(ROOT / 'scripts'))} && {save}"])
         noop = [self.convert_command(book), make_html]
         self.run_chain("no-op make html", count, noop)
         post = sorted((book / "posts").glob("*.md"))[0]

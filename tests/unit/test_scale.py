@@ -277,3 +277,33 @@ def test_progress_bars_on_a_terminal_only(tmp_path: Path) -> None:
         progress("read", 4, 4)
     shown = screen.getvalue()
     assert "reading posts" in shown and "/4 " in shown and shown.endswith("\r")  # drawn, then cleared
+
+
+def test_the_build_stamp_signs_what_a_build_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from booktools.buildstamp import save, signature, up_to_date
+
+    docs, out = tmp_path / "docs", tmp_path / "html"
+    (docs / "__pycache__").mkdir(parents=True)
+    out.mkdir()
+    page = docs / "page.md"
+    page.write_text("# A page\n", encoding="utf-8")
+    sources = [docs, tmp_path / "conf.py"]
+    assert not up_to_date(out, sources, ["html"])  # never built
+    (out / "index.html").write_text("built", encoding="utf-8")
+    save(out, sources, ["html"])
+    assert up_to_date(out, sources, ["html"])
+    assert not up_to_date(out, sources, ["html", "-j", "auto"])  # other options
+    (docs / "__pycache__" / "x.pyc").write_bytes(b"\0")
+    assert up_to_date(out, sources, ["html"])  # Python's caches are not the book
+    before = signature(sources, ["html"])
+    page.write_text("# A page, edited\n", encoding="utf-8")
+    assert signature(sources, ["html"]) != before and not up_to_date(out, sources, ["html"])
+    save(out, sources, ["html"])
+    (tmp_path / "conf.py").write_text("x = 1\n", encoding="utf-8")  # a file that was missing
+    assert not up_to_date(out, sources, ["html"])
+    save(out, sources, ["html"])
+    monkeypatch.setenv("BOOK_URL", "https://book.example/")  # conf.py reads it
+    assert not up_to_date(out, sources, ["html"])
+    save(out, sources, ["html"])
+    (out / "index.html").unlink()
+    assert not up_to_date(out, sources, ["html"])
