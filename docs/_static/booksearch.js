@@ -409,6 +409,7 @@ const BookSearch = (() => {
     const input = form.querySelector("input[name=q]");
     const status = container.querySelector("#book-search-status");
     const list = container.querySelector("#book-search-results");
+    const more = container.querySelector("#book-search-more");
     const selects = { part: form.elements.part, tag: form.elements.tag, year: form.elements.year };
     const params = new URLSearchParams(window.location.search);
     input.value = params.get("q") || "";
@@ -445,6 +446,7 @@ const BookSearch = (() => {
       if (mine !== generation) return;
       if (query.length === 0) {
         list.replaceChildren();
+        more.hidden = true;
         status.textContent = "Type a word to search the book.";
         container.dataset.shown = text;
         return;
@@ -452,7 +454,7 @@ const BookSearch = (() => {
       await show(meta, query, results, list, status, mine, text);
     };
 
-    const show = async (meta, query, results, list, status, mine, text) => {
+    const show = async (meta, query, results, list, status, mine, text, limit = RESULTS_SHOWN) => {
       const corrected = query.some((entry) => entry.corrected);
       const note = corrected
         ? ` Showing results for “${query.map((e) => (e.corrected ? e.candidates[0].term : e.word)).join(" ")}”.`
@@ -463,7 +465,7 @@ const BookSearch = (() => {
       const terms = new Set(query.flatMap((entry) => entry.candidates.map((c) => c.term)));
       // The words to mark on the page opened (Sphinx's sphinx_highlight.js reads them).
       const highlight = query.map((entry) => (entry.corrected ? entry.candidates[0].term : entry.word)).join(" ");
-      const shown = results.slice(0, RESULTS_SHOWN);
+      const shown = results.slice(0, limit);
       const items = shown.map((result) => {
         const doc = meta.docs[result.doc];
         const link = (section) => {
@@ -492,6 +494,14 @@ const BookSearch = (() => {
         return item;
       });
       list.replaceChildren(...items);
+      // More results a page at a time: the button says how many are left.
+      const left = results.length - shown.length;
+      more.hidden = left <= 0;
+      more.textContent = `Show ${Math.min(left, RESULTS_SHOWN)} more (${left} not shown)`;
+      more.onclick = async () => {
+        await show(meta, query, results, list, status, mine, text, limit + RESULTS_SHOWN);
+        list.querySelectorAll(":scope > li > a.book-search-title")[limit]?.focus();
+      };
       container.dataset.shown = text; // what the results are for (tests wait on it)
       const sections = shown.flatMap((result) => result.sections.map(({ section }) => section));
       const shards = [...new Set(sections.map((section) => `x${meta.texts[section]}`))];

@@ -247,6 +247,27 @@ def test_filters_by_part_tag_and_year(browser: Any, blog_site: str) -> None:
     page.close()
 
 
+def test_more_results_a_page_at_a_time(browser: Any, blog_site: str) -> None:
+    page = open_page(browser, blog_site + "search.html?q=the")  # a word on every page
+    wait_for_results(page, "the")
+    status = page.locator("#book-search-status").inner_text()
+    total = int(status.split()[0])
+    assert total > 40 and page.locator("#book-search-results > li").count() == 20
+    more = page.locator("#book-search-more")
+    assert more.is_visible() and more.inner_text() == f"Show 20 more ({total - 20} not shown)"
+    more.click()
+    page.wait_for_function("() => document.querySelectorAll('#book-search-results > li').length === 40")
+    # The keyboard lands on the first result added.
+    assert page.evaluate("document.activeElement.closest('li')?.parentElement?.id") == "book-search-results"
+    assert page.evaluate("[...document.querySelectorAll('#book-search-results > li')].indexOf("
+                         "document.activeElement.closest('li'))") == 20  # fmt: skip
+    page.locator("#book-search-input").fill("")
+    page.wait_for_function("() => document.querySelector('.book-search').dataset.shown === ''")
+    assert not more.is_visible()
+    assert page.problems == []
+    page.close()
+
+
 def test_the_page_opened_marks_the_words(tab: Any, site: str) -> None:
     ask(tab, site, "lockdown")
     tab.locator("#book-search-results a.book-search-title").first.click()
