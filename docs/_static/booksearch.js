@@ -498,9 +498,12 @@ const BookSearch = (() => {
       const left = results.length - shown.length;
       more.hidden = left <= 0;
       more.textContent = `Show ${Math.min(left, RESULTS_SHOWN)} more (${left} not shown)`;
-      more.onclick = async () => {
-        await show(meta, query, results, list, status, mine, text, limit + RESULTS_SHOWN);
+      more.onclick = () => {
+        // The list is replaced before show's first wait (the snippets come after):
+        // the keyboard moves to the first result added at once.
+        const rendered = show(meta, query, results, list, status, mine, text, limit + RESULTS_SHOWN);
         list.querySelectorAll(":scope > li > a.book-search-title")[limit]?.focus();
+        return rendered;
       };
       container.dataset.shown = text; // what the results are for (tests wait on it)
       const sections = shown.flatMap((result) => result.sections.map(({ section }) => section));

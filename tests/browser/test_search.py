@@ -257,6 +257,7 @@ def test_more_results_a_page_at_a_time(browser: Any, blog_site: str) -> None:
     assert more.is_visible() and more.inner_text() == f"Show 20 more ({total - 20} not shown)"
     more.click()
     page.wait_for_function("() => document.querySelectorAll('#book-search-results > li').length === 40")
+    page.wait_for_function("() => document.activeElement?.closest('#book-search-results') !== null")
     # The keyboard lands on the first result added.
     assert page.evaluate("document.activeElement.closest('li')?.parentElement?.id") == "book-search-results"
     assert page.evaluate("[...document.querySelectorAll('#book-search-results > li')].indexOf("
