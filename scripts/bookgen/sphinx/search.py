@@ -432,7 +432,7 @@ def _write_if_changed(path: Path, text: str) -> None:
 def search_page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> None:
-    """The search page's scripts: the language's stemmer and stopwords, then the search."""
+    """The search page finds its index's folder (``_search/``) through the template."""
     if pagename == "search":
         context["book_search_index"] = INDEX_DIR
 

@@ -27,18 +27,10 @@ __all__ = [
     "Export",
     "ExportError",
     "ExportOptions",
-    "is_export",
     "is_export_folder",
     "read_export",
     "read_export_files",
 ]
-
-
-def is_export(name: str, data: bytes) -> bool:
-    """Whether ``data`` (a file named ``name``) is an export an importer reads."""
-    if name.lower().endswith(".zip"):
-        return True
-    return is_wordpress(name, data) or is_blogger(name, data) or is_ghost(name, data)
 
 
 def read_export(name: str, data: bytes, options: ExportOptions | None = None) -> Export:
