@@ -22,10 +22,10 @@ RESOURCES    ?= content/resources.yaml
 endif
 GENERATED    := docs/generated
 BUILDDIR     := _build
-# Parallel Sphinx only where it pays: with 2 CPUs a 1,000-post book took 64 s serial and
-# 91 s with -j auto (`make bench` times both), so below 4 CPUs the build is serial.
+# Parallel Sphinx wherever there are 2 CPUs: every worker reads, resolves and writes its
+# own pages (bookgen.sphinx.parallel); `make bench` times serial and -j auto.
 NPROC        := $(shell nproc 2>/dev/null || echo 1)
-SPHINXJOBS   ?= $(if $(filter-out 0 1 2 3,$(NPROC)),-j auto)
+SPHINXJOBS   ?= $(if $(filter-out 0 1,$(NPROC)),-j auto)
 SPHINXOPTS   ?= -W --keep-going -n $(SPHINXJOBS)
 SPHINXBUILD  := $(PY) -m sphinx -c . docs
 CONVERT      := $(PY) scripts/convert.py --posts $(POSTS) --out $(GENERATED) --cache $(BUILDDIR)/cache/convert \

@@ -37,6 +37,7 @@ extensions = [
     "bookgen.sphinx.chapters",
     "bookgen.sphinx.redirects",
     "bookgen.sphinx.search",
+    "bookgen.sphinx.parallel",
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",

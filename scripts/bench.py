@@ -55,7 +55,7 @@ SEARCH_QUERIES = (
     "cluster deploy", "evaluation results", "research project team", "producti", "expermient",
 )  # fmt: skip
 # As the Makefile's SPHINXJOBS: `make html` runs Sphinx with -j auto from this many CPUs up.
-PARALLEL_FROM_CPUS = 4
+PARALLEL_FROM_CPUS = 2
 
 
 def cpus() -> int:
@@ -67,11 +67,14 @@ def make_html_jobs() -> list[str]:
     return ["-j", "auto"] if cpus() >= PARALLEL_FROM_CPUS else []
 
 
-# A configuration directory that is the project's conf.py with the basic theme.
+# A configuration directory that is the project's conf.py with the basic theme and
+# Sphinx's own HTML builder (stock writing, its own search index): what the pages cost
+# in Sphinx without this project's theme and builder.
 BASIC_CONF = """\
 import runpy
 _project = runpy.run_path({conf!r})
 globals().update({{k: v for k, v in _project.items() if not k.startswith("__")}})
+extensions = [name for name in extensions if name != "bookgen.sphinx.parallel"]
 html_theme = "basic"
 html_theme_options = {{}}
 html_sidebars = {{}}

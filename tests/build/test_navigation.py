@@ -8,6 +8,7 @@ the edit changed, and a renamed post must reach every page's sidebar.
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
+from bookgen.sphinx.parallel import BookHTMLBuilder, first_of_each_folder
 from booktools.corpus import glossary_terms, synthetic_posts, write_corpus
 from tests.helpers import GLOSSARY_FILE, RESOURCES_FILE, ROOT, BuiltBook, build_book, convert_book
 
@@ -229,3 +231,35 @@ def test_renamed_post_reaches_every_sidebar(incremental: IncrementalBook) -> Non
         page = html / "generated" / "posts" / f"{source.stem}.html"
         assert "A title nobody had before" in sidebar(page), page.name
     assert len(written) > INCREMENTAL_POSTS
+
+
+def test_parallel_workers_resolve_and_write_every_page_once(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With -j 2 the main process writes the first page of each folder and the workers
+    all the others, each page once; Sphinx's own search index is not written."""
+    log = tmp_path / "written.txt"
+    stock = BookHTMLBuilder.write_page
+
+    def logged(self: BookHTMLBuilder, docname: str) -> None:
+        stock(self, docname)
+        with log.open("a", encoding="utf-8") as stream:  # workers are forked: one file for all
+            stream.write(f"{os.getpid()} {docname}\n")
+
+    monkeypatch.setattr(BookHTMLBuilder, "write_page", logged)
+    book = build_book(
+        tmp_path,
+        corpus,
+        None,
+        extra_args=["-j", "2"],
+        glossary_file=GLOSSARY_FILE,
+        resources_file=RESOURCES_FILE,
+    )
+    assert (book.status, book.warnings) == (0, "")
+    written = [line.split(" ", 1) for line in log.read_text(encoding="utf-8").splitlines()]
+    docnames = [docname for _, docname in written]
+    assert len(docnames) == len(set(docnames)) > POST_COUNT
+    in_main = sorted(docname for pid, docname in written if int(pid) == os.getpid())
+    assert in_main == sorted(first_of_each_folder(sorted(docnames)))
+    assert len({pid for pid, _ in written} - {str(os.getpid())}) >= 2  # more than one worker
+    assert (book.html / "search.html").is_file() and not (book.html / "searchindex.js").exists()

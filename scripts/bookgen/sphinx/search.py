@@ -405,7 +405,9 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     # last build (nothing read changed, as in a no-op build), it is left as it is.
     signature = hashlib.sha256(
         json.dumps(
-            [FORMAT, language.lang, domain.pages, [facts[d] for d in sorted(facts)]], default=str
+            [FORMAT, language.lang, domain.pages, [facts[d] for d in sorted(facts)]],
+            default=str,
+            sort_keys=True,  # a parallel read merges the pages in another order
         ).encode()
     ).hexdigest()
     mark = folder / "signature.txt"
