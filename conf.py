@@ -38,6 +38,7 @@ extensions = [
     "bookgen.sphinx.redirects",
     "bookgen.sphinx.search",
     "bookgen.sphinx.parallel",
+    "bookgen.sphinx.timings",
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",

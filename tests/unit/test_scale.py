@@ -202,26 +202,43 @@ def test_bench_fit_recovers_a_quadratic() -> None:
     assert a * 1000 + b * 1000**2 == pytest.approx(1050)
 
 
-def test_bench_summary_states_the_targets() -> None:
+def test_bench_summary_states_the_targets(monkeypatch: pytest.MonkeyPatch) -> None:
     from bench import Run, summary
 
     from booktools.searchmeter import TypingFigures
 
+    monkeypatch.setattr(bench, "cpus", lambda: 2)  # make html runs -j auto
     runs = [
-        Run("html build, ours, serial", 1000, 100.0, 900.0, True),
+        Run("convert (cold)", 1000, 1.5, 150.0, True),
+        Run("html build, ours, serial", 1000, 70.0, 600.0, True),
+        Run("html build, ours, -j auto", 1000, 45.0, 400.0, True),
         Run("html build, basic theme, serial", 1000, 80.0, 800.0, True),
         Run("html build, stock book theme, serial", 1000, 1500.0, 0.0, True, extrapolated=True),
+        Run("no-op make html", 1000, 0.4, 60.0, True),
+        Run("make html after editing one post", 1000, 3.0, 300.0, True),
+        Run("html build, ours, -j auto", 3000, 135.0, 900.0, True),
+        Run("html stage: read", 3000, 60.0, 0.0, True),
+        Run("html stage: search index", 3000, 9.0, 0.0, True),
     ]
     search = {1000: TypingFigures(12_000_000, 300, [400_000, 500_000, 900_000], [40.0, 60.0, 250.0])}
-    lines = summary(runs, [1000], search)
+    lines = summary(runs, [1000, 3000], search)
     assert any("(extrapolated)" in line for line in lines)
     assert (
         "N=1000: search: index 12.0 MB in 300 files; downloaded before the first results of a query, "
         "median 500 kB (most 900 kB); results after the last keystroke: median 60 ms, worst 250 ms "
         "(target <= 300 ms at 1,000)"
     ) in lines
-    assert "N=1000: stock book theme / ours = 15.0x (target >= 10x)" in lines
-    assert "N=1000: ours / basic theme = 1.25x (target <= 2x)" in lines
+    assert "N=1000: convert, cold: 1.50 s (target <= 2 s at 1,000)" in lines
+    assert "N=1000: stock book theme / ours (-j auto) = 33.3x (target >= 10x)" in lines
+    assert (
+        "N=1000: ours (-j auto) / basic theme (stock Sphinx, serial) = 0.56x (target <= 0.6x at 1,000)"
+    ) in lines
+    assert "N=1000: no-op make html: 0.40 s (target <= 1 s)" in lines
+    assert "N=1000: make html after editing one post: 3.00 s (target <= 2 s at 1,000)" in lines
+    assert "N=1000: peak memory of any process of ours: 600 MB" in lines  # the basic theme's is not ours
+    assert "N=3000: peak memory of any process of ours: 900 MB (target <= 1 GB at 3,000)" in lines
+    assert "N=3000: cold build / the 1,000-post build = 3.00x (target <= 3.3x at 3,000)" in lines
+    assert lines[-1].startswith("N=3000: where the -j auto build's time goes") and "read 60.0 s" in lines[-1]
 
 
 def test_check_writes_no_cache(tmp_path: Path) -> None:

@@ -17,7 +17,9 @@ process, where forking would cost more than the work.
 from __future__ import annotations
 
 import posixpath
+import time
 from collections.abc import Sequence, Set
+from contextlib import nullcontext
 from typing import Any
 
 from docutils import nodes
@@ -27,6 +29,8 @@ from sphinx.util import logging
 from sphinx.util.build_phase import BuildPhase
 from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks
+
+from . import timings
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +63,8 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
     stemmer (``language_data.js``) and the indexer's language stay as Sphinx makes them.
     """
 
+    seconds: dict[str, float]  # this process's time resolving and translating pages
+
     def load_indexer(self, docnames: Set[str]) -> None:
         pass
 
@@ -74,17 +80,36 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
         nproc = self._app.parallel
         warm = first_of_each_folder(ordered)
         rest = [docname for docname in ordered if docname not in set(warm)]
+        self.seconds = {"resolve": 0.0, "translate": 0.0}
         if not self.parallel_ok or nproc < 2 or len(rest) < PARALLEL_FROM:
-            super().write_documents(docnames)
-            return
+            self.write_serially(ordered)
+        else:
+            self.write_in_parallel(warm, rest, nproc)
+        for stage, seconds in self.seconds.items():
+            timings.record(stage, seconds)
+
+    def write_serially(self, docnames: list[str]) -> None:
+        """As Sphinx's serial write: warnings held back until the progress line is done."""
+        exception_on_warning = getattr(self._app, "_exception_on_warning", False)
+        with nullcontext() if exception_on_warning else logging.pending_warnings():
+            progress = status_iterator(
+                docnames, "writing output... ", "darkgreen", len(docnames), self.config.verbosity
+            )
+            for docname in progress:
+                self.write_page(docname)
+
+    def write_in_parallel(self, warm: list[str], rest: list[str], nproc: int) -> None:
         for docname in warm:
             self.write_page(docname)
         tasks = ParallelTasks(nproc)
         work = chunks(rest, min(CHUNK, max(1, len(rest) // (2 * nproc))))
         progress = status_iterator(work, "writing output... ", "darkgreen", len(work), self.config.verbosity)
 
-        def collect(_chunk: list[str], images: dict[str, str]) -> None:
+        def collect(_chunk: list[str], result: tuple[dict[str, str], dict[str, float]]) -> None:
+            images, seconds = result
             self.images.update(images)
+            for stage, value in seconds.items():
+                self.seconds[stage] += value
             next(progress, None)
 
         for chunk in work:
@@ -94,18 +119,24 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
 
     def write_page(self, docname: str) -> None:
         """Resolve and write one page (as Sphinx's serial write does)."""
+        start = time.perf_counter()
         self.phase = BuildPhase.RESOLVING
         doctree = self.env.get_and_resolve_doctree(docname, self, tags=self.tags)
+        resolved = time.perf_counter()
         self.phase = BuildPhase.WRITING
         self.write_doc_serialized(docname, doctree)
         self.write_doc(docname, doctree)
+        self.seconds["resolve"] += resolved - start
+        self.seconds["translate"] += time.perf_counter() - resolved
 
-    def write_chunk(self, docnames: list[str]) -> dict[str, str]:
-        """In a worker: write the pages; the images they use, for the main process to copy."""
+    def write_chunk(self, docnames: list[str]) -> tuple[dict[str, str], dict[str, float]]:
+        """In a worker: write the pages; the images they use, for the main process to copy,
+        and the worker's seconds."""
         known = set(self.images)
+        self.seconds = dict.fromkeys(self.seconds, 0.0)
         for docname in docnames:
             self.write_page(docname)
-        return {source: name for source, name in self.images.items() if source not in known}
+        return {source: name for source, name in self.images.items() if source not in known}, self.seconds
 
 
 def bounded_doctree_cache(app: Sphinx, doctree: nodes.document) -> None:

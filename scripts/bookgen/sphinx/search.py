@@ -26,6 +26,7 @@ import itertools
 import json
 import math
 import re
+import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence, Set
@@ -43,6 +44,7 @@ from sphinx.search import SearchLanguage
 from typing_extensions import override
 
 from ..labels import ARCHIVE_DOC, GENERATED_DIR, GLOSSARY_DOC, PARTS_DIR, POSTS_DIR, RESOURCES_DIR, TAGS_DOC
+from . import timings
 from .book import book_metadata
 
 INDEX_DIR = "_search"
@@ -395,6 +397,7 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     """HTML: the index under ``_search/``, from every page's sections."""
     if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
         return
+    start = time.perf_counter()
     domain = app.env.get_domain(SearchDomain.name)
     assert isinstance(domain, SearchDomain)
     indexer = getattr(app.builder, "indexer", None)
@@ -424,6 +427,7 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     for name, content in files.items():
         _write_if_changed(folder / f"{name}.js", script(name, content))
     mark.write_text("\n".join([signature, *sorted(wanted)]), encoding="utf-8")
+    timings.record("search index", time.perf_counter() - start)
 
 
 def _write_if_changed(path: Path, text: str) -> None:
