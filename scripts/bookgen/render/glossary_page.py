@@ -8,6 +8,7 @@ from ..labels import term_label
 from ..model import Book
 from ..resolve.glossary import Glossary
 from ..resolve.terms import Mention
+from .backlinks import backlinks
 from .myst import directive, escape_text, generated_note, role_text
 
 
@@ -18,7 +19,7 @@ def render_glossary_page(glossary: Glossary, usage: Mapping[str, Sequence[Mentio
         generated_note("content/glossary.yaml and the posts"),
         "# Glossary",
         "Terms used in the posts, in plain words. Under each term, *Used in* lists the posts "
-        "that mention it, with the sentence where it first appears.",
+        "that mention it, the first ones with the sentence where it first appears.",
     ]
     groups: dict[str, list[str]] = {}
     for entry in sorted(glossary.entries, key=lambda e: e.term.casefold()):
@@ -29,13 +30,14 @@ def render_glossary_page(glossary: Glossary, usage: Mapping[str, Sequence[Mentio
         if entry.see:
             body.append("*See also:* " + ", ".join(f"{{term}}`{term}`" for term in entry.see))
         uses = [
-            f"- {{ref}}`{role_text(posts[m.post].title)} <{term_label(posts[m.post].slug, entry.term)}>`: "
-            f"“{escape_text(m.sentence)}”"
+            (
+                f"{{ref}}`{role_text(posts[m.post].title)} <{term_label(posts[m.post].slug, entry.term)}>`",
+                m.sentence,
+            )
             for m in usage.get(entry.term, ())
         ]
         if uses:
-            # The posts' sentences again: the search finds them in the posts, not here.
-            body.append(directive("container", "used-in no-search", body="*Used in:*\n\n" + "\n".join(uses)))
+            body.append(backlinks("Used in", "used-in", uses))
         indented = "\n".join(f"  {line}" if line else "" for line in "\n\n".join(body).split("\n"))
         groups.setdefault(letter, []).append(f"{escape_text(entry.term, line_start=True)}\n{indented}")
     for letter in sorted(groups, key=lambda g: (not g[0].isalpha(), g)):

@@ -8,6 +8,7 @@ from ..labels import RESOURCES_DIR, citation_label, entry_label
 from ..model import Book, Post
 from ..resolve.catalog import UNCURATED, UNCURATED_TITLE, Catalog, ResourceEntry
 from ..resolve.citations import Citation
+from .backlinks import backlinks
 from .myst import directive, escape_text, generated_note, link_target, role_text
 
 
@@ -69,15 +70,12 @@ def _resource_entry(entry: ResourceEntry, citations: Sequence[Citation], posts: 
     if entry.terms:
         lines.append("*Related terms:* " + ", ".join(f"{{term}}`{term}`" for term in entry.terms))
     mentioned = [
-        f"- {{ref}}`{role_text(posts[c.post].title)} <{citation_label(posts[c.post].slug, entry.id)}>`: "
-        f"“{escape_text(c.sentence)}”"
+        (
+            f"{{ref}}`{role_text(posts[c.post].title)} <{citation_label(posts[c.post].slug, entry.id)}>`",
+            c.sentence,
+        )
         for c in citations
     ]
     if mentioned:
-        # The posts' sentences again: the search finds them in the posts, not here.
-        lines.append(
-            directive(
-                "container", "mentioned-in no-search", body="*Mentioned in:*\n\n" + "\n".join(mentioned)
-            )
-        )
+        lines.append(backlinks("Mentioned in", "mentioned-in", mentioned))
     return "\n\n".join(lines[:1]) + "\n" + "\n\n".join(lines[1:])
