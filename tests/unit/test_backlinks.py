@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bookgen.render.backlinks import LISTED, QUOTED, backlinks
+from bookgen.render.backlinks import LISTED, QUOTE_CHARACTERS, QUOTED, backlinks, shortened
 
 
 def test_first_posts_are_quoted_the_next_linked_and_the_rest_counted() -> None:
@@ -20,3 +20,15 @@ def test_first_posts_are_quoted_the_next_linked_and_the_rest_counted() -> None:
 def test_a_short_list_is_quoted_whole() -> None:
     text = backlinks("Mentioned in", "mentioned-in", [("{ref}`A <a>`", "One."), ("{ref}`B <b>`", "Two.")])
     assert "- {ref}`A <a>`: “One.”\n- {ref}`B <b>`: “Two.”" in text and "more posts" not in text
+
+
+def test_a_long_quote_is_cut_at_a_word() -> None:
+    paragraph = " ".join(f"word{n}" for n in range(200))
+    quote = shortened(paragraph)
+    assert len(quote) <= QUOTE_CHARACTERS + 2 and quote.endswith(" …")
+    assert (
+        paragraph.startswith(quote.removesuffix(" …"))
+        and quote.removesuffix(" …").split()[-1] in paragraph.split()
+    )
+    assert shortened("A short one.") == "A short one."
+    assert shortened("x" * 500) == "x" * QUOTE_CHARACTERS + " …"  # no space: cut anywhere
