@@ -92,7 +92,7 @@ html_theme_options = {
     "shorten_urls": False,
 }
 html_sidebars = {
-    "**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html", "book-links.html"]
+    "**": ["navbar-logo.html", "search-button-field.html", "book-sidebar-nav-bs.html", "book-links.html"]
 }
 templates_path = [str(ROOT / "docs" / "_templates")]
 # `make pdf` / `make epub` leave the files in _build/extra/downloads/; publish and link them.

@@ -234,10 +234,11 @@ def test_renamed_post_reaches_every_sidebar(incremental: IncrementalBook) -> Non
 
 
 def test_parallel_workers_resolve_and_write_every_page_once(
-    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, both_builds: Builds
 ) -> None:
     """With -j 2 the main process writes the first page of each folder and the workers
-    all the others, each page once; Sphinx's own search index is not written."""
+    all the others, each page once; a worker writes the book's search index, the same as
+    a serial build's; Sphinx's own search index is not written."""
     log = tmp_path / "written.txt"
     stock = BookHTMLBuilder.write_page
 
@@ -263,3 +264,11 @@ def test_parallel_workers_resolve_and_write_every_page_once(
     assert in_main == sorted(first_of_each_folder(sorted(docnames)))
     assert len({pid for pid, _ in written} - {str(os.getpid())}) >= 2  # more than one worker
     assert (book.html / "search.html").is_file() and not (book.html / "searchindex.js").exists()
+    serial_index = both_builds.fast.html / "_search"
+    index_files = sorted(path.name for path in serial_index.iterdir())
+    assert (
+        "meta.js" in index_files
+        and sorted(path.name for path in (book.html / "_search").iterdir()) == index_files
+    )
+    for name in index_files:
+        assert (book.html / "_search" / name).read_bytes() == (serial_index / name).read_bytes(), name

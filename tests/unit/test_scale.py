@@ -324,3 +324,16 @@ def test_the_build_stamp_signs_what_a_build_reads(tmp_path: Path, monkeypatch: p
     save(out, sources, ["html"])
     (out / "index.html").unlink()
     assert not up_to_date(out, sources, ["html"])
+
+
+def test_read_shares_are_balanced_by_size_and_keep_their_order() -> None:
+    from bookgen.sphinx.parallel import balanced_shares, chunks, first_of_each_folder
+
+    sizes = {"a/big": 100, "a/x": 10, "b/y": 30, "b/z": 40, "c/w": 25, "c/v": 5}
+    shares = balanced_shares(list(sizes), 2, sizes.__getitem__)
+    assert sorted(d for share in shares for d in share) == sorted(sizes)
+    assert [sum(sizes[d] for d in share) for share in shares] == [105, 105]
+    assert all(share == [d for d in sizes if d in share] for share in shares)  # in the given order
+    assert balanced_shares(["one"], 4, lambda _: 1) == [["one"]]  # no empty shares
+    assert first_of_each_folder(["a/1", "a/2", "b/1", "c", "d"]) == ["a/1", "b/1", "c"]
+    assert chunks(list("abcde"), 2) == [["a", "b"], ["c", "d"], ["e"]]

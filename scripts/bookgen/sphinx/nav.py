@@ -49,6 +49,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from ..write.sealed import load_pickle, store_pickle
+from . import navscript
 
 logger = logging.getLogger(__name__)
 
@@ -231,7 +232,10 @@ class FastNavigation:
                 # The 404 page: links made by its own helper, nothing to mark.
                 source, helper = pagename, context["toctree"]
             template = self.template(app, source, helper, show_nav_level, kwargs)
-            return template.render(_self_href(app, pagename) if own_helper else "")
+            self_href = _self_href(app, pagename) if own_helper else ""
+            if own_helper and len(template.branch) > app.config.book_sidebar_inline_up_to:
+                return self.script_tag(app, context, template, self_href)
+            return template.render(self_href)
 
         context["generate_toctree_html"] = generate_toctree_html
 
@@ -251,6 +255,15 @@ class FastNavigation:
                     store_pickle(path, template)
             self.templates[key] = template
         return self.templates[key]
+
+    def script_tag(
+        self, app: Sphinx, context: dict[str, Any], template: NavigationTemplate, self_href: str
+    ) -> str:
+        """A large book's sidebar: a script tag, and the folder's script written once."""
+        sidebar = "".join(template.pieces)
+        name = navscript.script_name(self.store_signature(app), sidebar)
+        navscript.write_script(Path(app.outdir), name, sidebar)
+        return navscript.script_tag(context["pathto"](f"{navscript.SCRIPT_DIR}/{name}", 1), self_href)
 
     def _from_another_folder(self, app: Sphinx, key: tuple[Any, ...]) -> NavigationTemplate | None:
         """Another folder's sidebar of the same options, its links rebased: drawing the
@@ -278,11 +291,15 @@ class FastNavigation:
         return hashlib.sha256((self.config + navigation).encode()).hexdigest()
 
     def prune_store(self, app: Sphinx, exception: Exception | None) -> None:
-        """Drop stored templates of earlier navigations (build-finished)."""
-        folder = Path(app.doctreedir) / _STORE if app.doctreedir else None
-        if exception is not None or folder is None or not folder.is_dir():
+        """Drop stored templates and sidebar scripts of earlier navigations (build-finished)."""
+        if exception is not None or not app.config.book_fast_navigation:
             return
         current = self.store_signature(app)[:16]
+        if app.builder.name == "html":
+            navscript.prune_scripts(Path(app.outdir), current)
+        folder = Path(app.doctreedir) / _STORE if app.doctreedir else None
+        if folder is None or not folder.is_dir():
+            return
         for path in folder.glob("*.pickle"):
             if not path.name.startswith(current):
                 path.unlink(missing_ok=True)
@@ -427,6 +444,8 @@ def take_over_theme_navigation(app: Sphinx, navigation: FastNavigation) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("book_fast_navigation", True, "html", types=[bool])
+    # Past this many links the sidebar is one script per folder, not part of every page.
+    app.add_config_value("book_sidebar_inline_up_to", 300, "html", types=[int])
     navigation = FastNavigation()
     # The theme's handlers exist once the builder (and so the theme) is set up.
     app.connect("builder-inited", lambda app: take_over_theme_navigation(app, navigation))

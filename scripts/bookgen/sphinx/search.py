@@ -430,6 +430,14 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     timings.record("search index", time.perf_counter() - start)
 
 
+def write_alongside(app: Sphinx, builder: Builder) -> None:
+    """write-started: a builder that writes its pages in parallel (``parallel``) writes
+    the index in one of its workers meanwhile; build-finished then finds it written."""
+    alongside = getattr(builder, "alongside", None)
+    if isinstance(alongside, list):
+        alongside.append(lambda: write_index(app, None))
+
+
 def _write_if_changed(path: Path, text: str) -> None:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
@@ -447,6 +455,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(SearchDomain)
     # After the other extensions marked what the search leaves out (priority 500).
     app.connect("doctree-read", collect_sections, priority=700)
+    app.connect("write-started", write_alongside)
     app.connect("build-finished", write_index)
     app.connect("html-page-context", search_page_context)
     return {"version": "0.1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
