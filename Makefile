@@ -4,7 +4,7 @@
 #   make test-fast   the unit tests alone (tests/unit/, no Sphinx or browser; under a minute)
 #   make pdf / make epub   the book on paper (_build/downloads/); make book: all three
 #   make linkcheck   check every external address; report in _build/linkcheck/report.md
-#   make bench   speed and memory on synthetic 100- and 1,000-post books
+#   make bench   speed and memory on synthetic 1,000- and 3,000-post books
 #   make system-deps   install the Debian packages for PDF and browser tests (root)
 # POSTS=some/dir builds a book of any folder of posts (parts by year, no book file), or of a
 # platform's export file (POSTS=myblog.wordpress.xml);
@@ -93,8 +93,9 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $@
 
-# Speed and memory on synthetic books of 100 and 1,000 posts (~15 min); figures in
-# _build/bench/results.json. BENCHOPTS="--sizes 200 --stock-sizes 100" for a quick run.
+# Speed and memory on synthetic books of 1,000 and 3,000 posts (~25 min); figures in
+# _build/bench/results.json. BENCHOPTS="--sizes 1000 3000 10000" adds the largest (about
+# an hour more); BENCHOPTS="--sizes 200 --stock-sizes 100" is a quick run.
 bench: $(VENV)/.installed
 	$(PY) scripts/bench.py $(BENCHOPTS)
 

@@ -337,3 +337,21 @@ def test_read_shares_are_balanced_by_size_and_keep_their_order() -> None:
     assert balanced_shares(["one"], 4, lambda _: 1) == [["one"]]  # no empty shares
     assert first_of_each_folder(["a/1", "a/2", "b/1", "c", "d"]) == ["a/1", "b/1", "c"]
     assert chunks(list("abcde"), 2) == [["a", "b"], ["c", "d"], ["e"]]
+
+
+def test_a_large_category_is_a_page_of_pages_holding_every_entry_once() -> None:
+    from bookgen.render.resource_pages import ENTRIES_PER_PAGE
+
+    corpus = synthetic_posts(100, seed=4, terms=glossary_terms(GLOSSARY_FILE))
+    pages = build_book(sources([(p.name, p.text.encode()) for p in corpus])).pages
+    parts = sorted(name for name in pages if name.startswith("resources/uncurated-"))
+    overview = pages["resources/uncurated.md"]
+    assert len(parts) >= 2 and "```{toctree}" in overview and "(res-" not in overview
+    labels = [line for name in parts for line in pages[name].splitlines() if line.startswith("(res-")]
+    assert len(labels) == len(set(labels)) > ENTRIES_PER_PAGE
+    assert all(pages[name].count("\n(res-") <= ENTRIES_PER_PAGE for name in parts)
+    assert [f"uncurated-{n}" for n in range(1, len(parts) + 1)] == [
+        line for line in overview.splitlines() if line.startswith("uncurated-")
+    ]
+    first_titles = [pages[name].split("\n# ", 1)[1].split("\n", 1)[0] for name in parts]
+    assert all(title.startswith("Not yet curated: ") and " – " in title for title in first_titles)
