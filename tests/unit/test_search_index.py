@@ -5,13 +5,27 @@ postings with their places and written forms, the shards. The browser tests
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
 from docutils import nodes
 from docutils.core import publish_doctree
 from sphinx import addnodes
 from sphinx.search.en import SearchEnglish
 
-from bookgen.sphinx.search import PageFacts, build_index, page_kind, page_sections, script, shard_of, words
+from bookgen.sphinx.search import (
+    IndexJob,
+    PageFacts,
+    build_index,
+    page_kind,
+    page_sections,
+    run_in_own_process,
+    script,
+    search_language,
+    shard_of,
+    words,
+    write_index_files,
+)
 
 ENGLISH = SearchEnglish({})
 
@@ -159,3 +173,23 @@ def test_shard_of_is_fnv1a_over_utf8() -> None:
     assert shard_of("a", 2**32) == 0xE40C292C
     assert shard_of("foobar", 2**32) == 0xBF9CF968
     assert 0 <= shard_of("机器", 7) < 7
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_an_index_built_in_its_own_process_is_the_one_built_here(tmp_path: Path, language: str) -> None:
+    pages = {
+        "generated/posts/a": [
+            ("", "Running notes", "Runners were running late. Café crème."),
+            ("b", "Más", "Texto"),
+        ],
+        "generated/glossary": [("term-x", "X", "An ex, defined.")],
+    }
+    facts = {docname: PageFacts(f"{docname}.html", docname, page_kind(docname, "index")) for docname in pages}
+    here, there = tmp_path / "here", tmp_path / "there"
+    write_index_files(here, build_index(pages, facts, search_language(language, {})), "sig")
+    run_in_own_process(IndexJob(pages, facts, language, {}, there, "sig"), tmp_path / "scratch")
+    names = sorted(path.name for path in here.iterdir())
+    assert "meta.js" in names and names == sorted(path.name for path in there.iterdir())
+    assert all((here / name).read_bytes() == (there / name).read_bytes() for name in names)
+    assert list((tmp_path / "scratch").iterdir()) == []  # the job file is gone
+    assert search_language("en_GB", {}).lang == "en" and search_language("xx", {}).lang == "en"

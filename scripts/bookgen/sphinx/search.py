@@ -22,10 +22,15 @@ stemmed by the same rules here and there (``Stemmer`` from Sphinx's language dat
 from __future__ import annotations
 
 import hashlib
+import importlib
 import itertools
 import json
 import math
+import os
+import pickle
 import re
+import subprocess
+import sys
 import time
 import unicodedata
 from collections import defaultdict
@@ -40,7 +45,7 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
-from sphinx.search import SearchLanguage
+from sphinx.search import SearchLanguage, languages
 from typing_extensions import override
 
 from ..labels import ARCHIVE_DOC, GENERATED_DIR, GLOSSARY_DOC, PARTS_DIR, POSTS_DIR, RESOURCES_DIR, TAGS_DOC
@@ -393,6 +398,23 @@ def page_facts(app: Sphinx, env: BuildEnvironment) -> dict[str, PageFacts]:
     return facts
 
 
+# From this many pages the index is built in a process of its own: at 10,000 posts it
+# needed 1.1 GB beside the 1 GB of Sphinx's environment a worker inherits.
+OWN_PROCESS_FROM = 2000
+
+
+@dataclass(frozen=True)
+class IndexJob:
+    """What the index is made of, for a process of its own (pickled)."""
+
+    pages: Mapping[str, Sequence[tuple[str, str, str]]]
+    facts: Mapping[str, PageFacts]
+    language: str  # Sphinx's search language code
+    options: Mapping[str, Any]  # html_search_options
+    folder: Path
+    signature: str
+
+
 def write_index(app: Sphinx, exception: Exception | None) -> None:
     """HTML: the index under ``_search/``, from every page's sections."""
     if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
@@ -418,7 +440,16 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
         last, *written = mark.read_text(encoding="utf-8").split("\n")
         if last == signature and all((folder / name).is_file() for name in written):
             return
-    files = build_index(domain.pages, facts, language)
+    if len(domain.pages) >= OWN_PROCESS_FROM:
+        job = IndexJob(domain.pages, facts, language.lang, app.config.html_search_options, folder, signature)
+        run_in_own_process(job, Path(app.doctreedir))
+    else:
+        write_index_files(folder, build_index(domain.pages, facts, language), signature)
+    timings.record("search index", time.perf_counter() - start)
+
+
+def write_index_files(folder: Path, files: Mapping[str, Any], signature: str) -> None:
+    """The index's script files, each written only if changed, and its signature."""
     folder.mkdir(parents=True, exist_ok=True)
     wanted = {f"{name}.js" for name in files}
     for stale in folder.glob("*.js"):
@@ -426,8 +457,46 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
             stale.unlink()
     for name, content in files.items():
         _write_if_changed(folder / f"{name}.js", script(name, content))
-    mark.write_text("\n".join([signature, *sorted(wanted)]), encoding="utf-8")
-    timings.record("search index", time.perf_counter() - start)
+    (folder / "signature.txt").write_text("\n".join([signature, *sorted(wanted)]), encoding="utf-8")
+
+
+def run_in_own_process(job: IndexJob, scratch: Path) -> None:
+    """Build and write the index in a fresh Python process (``python -m`` this module)."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    path = scratch / f"search-index-job-{os.getpid()}.pickle"
+    path.write_bytes(pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
+    scripts = str(Path(__file__).resolve().parents[2])
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [scripts, os.environ.get("PYTHONPATH")])),
+    }
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bookgen.sphinx.search", str(path)],
+            env=environment, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    finally:
+        path.unlink(missing_ok=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"the search index could not be built: {done.stderr.strip()[-2000:]}")
+
+
+def search_language(code: str, options: Mapping[str, Any]) -> SearchLanguage:
+    """Sphinx's search language for ``code`` (as its IndexBuilder finds it; English if none)."""
+    found = languages.get(code) or languages.get(code.partition("_")[0]) or "sphinx.search.en.SearchEnglish"
+    if isinstance(found, str):
+        module, name = found.rsplit(".", 1)
+        found = getattr(importlib.import_module(module), name)
+    language: SearchLanguage = found(dict(options))
+    return language
+
+
+def run_index_job(path: Path) -> None:
+    """In the index's own process: read the job, build the index, write it."""
+    job = pickle.loads(path.read_bytes())  # written by run_in_own_process, just before
+    assert isinstance(job, IndexJob)
+    files = build_index(job.pages, job.facts, search_language(job.language, job.options))
+    write_index_files(job.folder, files, job.signature)
 
 
 def write_alongside(app: Sphinx, builder: Builder) -> None:
@@ -459,3 +528,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", write_index)
     app.connect("html-page-context", search_page_context)
     return {"version": "0.1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":
+    # The job's classes are the package module's, not this __main__'s copies.
+    from bookgen.sphinx.search import run_index_job as run_job
+
+    run_job(Path(sys.argv[1]))
