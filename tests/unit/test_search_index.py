@@ -17,12 +17,14 @@ from bookgen.sphinx.search import (
     IndexJob,
     PageFacts,
     build_index,
+    packed_sections,
     page_kind,
     page_sections,
     run_in_own_process,
     script,
     search_language,
     shard_of,
+    unpacked_pages,
     words,
     write_index_files,
 )
@@ -187,7 +189,9 @@ def test_an_index_built_in_its_own_process_is_the_one_built_here(tmp_path: Path,
     facts = {docname: PageFacts(f"{docname}.html", docname, page_kind(docname, "index")) for docname in pages}
     here, there = tmp_path / "here", tmp_path / "there"
     write_index_files(here, build_index(pages, facts, search_language(language, {})), "sig")
-    run_in_own_process(IndexJob(pages, facts, language, {}, there, "sig"), tmp_path / "scratch")
+    packed = {docname: packed_sections(sections) for docname, sections in pages.items()}
+    assert unpacked_pages(packed) == pages
+    run_in_own_process(IndexJob(packed, facts, language, {}, there, "sig"), tmp_path / "scratch")
     names = sorted(path.name for path in here.iterdir())
     assert "meta.js" in names and names == sorted(path.name for path in there.iterdir())
     assert all((here / name).read_bytes() == (there / name).read_bytes() for name in names)
