@@ -86,16 +86,15 @@ def both_builds(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Build
     return Builds(fast, stock, fast_calls, stock_calls)
 
 
+def built_with_two_workers(corpus: Path, tmp: Path) -> BuiltBook:
+    return build_book(
+        tmp, corpus, None, extra_args=["-j", "2"], glossary_file=GLOSSARY_FILE, resources_file=RESOURCES_FILE
+    )
+
+
 def test_parallel_fast_sidebar_equals_serial(corpus: Path, tmp_path: Path, both_builds: Builds) -> None:
     serial = both_builds.fast
-    parallel = build_book(
-        tmp_path,
-        corpus,
-        None,
-        extra_args=["-j", "2"],
-        glossary_file=GLOSSARY_FILE,
-        resources_file=RESOURCES_FILE,
-    )
+    parallel = built_with_two_workers(corpus, tmp_path)
     assert (parallel.status, parallel.warnings) == (0, "")
     for page in sorted((serial.html / "generated" / "posts").glob("*.html")):
         assert sidebar(parallel.html / page.relative_to(serial.html)) == sidebar(page), page.name
@@ -248,14 +247,7 @@ def test_parallel_workers_resolve_and_write_every_page_once(
             stream.write(f"{os.getpid()} {docname}\n")
 
     monkeypatch.setattr(BookHTMLBuilder, "write_page", logged)
-    book = build_book(
-        tmp_path,
-        corpus,
-        None,
-        extra_args=["-j", "2"],
-        glossary_file=GLOSSARY_FILE,
-        resources_file=RESOURCES_FILE,
-    )
+    book = built_with_two_workers(corpus, tmp_path)
     assert (book.status, book.warnings) == (0, "")
     written = [line.split(" ", 1) for line in log.read_text(encoding="utf-8").splitlines()]
     docnames = [docname for _, docname in written]
