@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import os
 from pathlib import Path
+
+from .scriptdata import script_literal
 
 # The folder of the scripts in the HTML output.
 SCRIPT_DIR = "_book_nav"
@@ -55,9 +56,7 @@ _SCRIPT = """\
 
 def script_text(sidebar: str) -> str:
     """The script that inserts ``sidebar`` (HTML Sphinx made from the book's toctree)."""
-    data = json.dumps(sidebar, ensure_ascii=False)
-    data = data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return _SCRIPT % data
+    return _SCRIPT % script_literal(sidebar)
 
 
 def script_name(signature: str, sidebar: str) -> str:

@@ -52,6 +52,7 @@ from typing_extensions import override
 from ..labels import ARCHIVE_DOC, GENERATED_DIR, GLOSSARY_DOC, PARTS_DIR, POSTS_DIR, RESOURCES_DIR, TAGS_DOC
 from . import timings
 from .book import book_metadata
+from .scriptdata import script_literal
 
 INDEX_DIR = "_search"
 FORMAT = 1
@@ -391,10 +392,7 @@ def shard_of(term: str, shard_count: int) -> int:
 
 def script(name: str, content: Any) -> str:
     """A shard as a script that hands its data to the search (loads from ``file://``)."""
-    data = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
-    # Post text inside a <script> file: "</" and line separators cannot end it early.
-    data = data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"BookSearch.loaded({json.dumps(name)},{data});\n"
+    return f"BookSearch.loaded({json.dumps(name)},{script_literal(content)});\n"
 
 
 def page_facts(app: Sphinx, env: BuildEnvironment) -> dict[str, PageFacts]:
