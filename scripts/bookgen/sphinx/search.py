@@ -46,7 +46,7 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
-from sphinx.search import SearchLanguage, languages
+from sphinx.search import SearchLanguage
 from typing_extensions import override
 
 from ..labels import ARCHIVE_DOC, GENERATED_DIR, GLOSSARY_DOC, PARTS_DIR, POSTS_DIR, RESOURCES_DIR, TAGS_DOC
@@ -424,7 +424,7 @@ class IndexJob:
 
     pages: Mapping[str, bytes]  # packed, as the domain keeps them
     facts: Mapping[str, PageFacts]
-    language: str  # Sphinx's search language code
+    language: str  # the class of the search language Sphinx chose, as module.name
     options: Mapping[str, Any]  # html_search_options
     folder: Path
     signature: str
@@ -461,7 +461,11 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
         if last == signature and all((folder / name).is_file() for name in written):
             return
     if len(domain.pages) >= OWN_PROCESS_FROM:
-        job = IndexJob(domain.pages, facts, language.lang, app.config.html_search_options, folder, signature)
+        kind = type(language)
+        options = app.config.html_search_options
+        job = IndexJob(
+            domain.pages, facts, f"{kind.__module__}.{kind.__qualname__}", options, folder, signature
+        )
         run_in_own_process(job, Path(app.doctreedir))
     else:
         write_index_files(folder, build_index(unpacked_pages(domain.pages), facts, language), signature)
@@ -501,13 +505,10 @@ def run_in_own_process(job: IndexJob, scratch: Path) -> None:
         raise RuntimeError(f"the search index could not be built: {done.stderr.strip()[-2000:]}")
 
 
-def search_language(code: str, options: Mapping[str, Any]) -> SearchLanguage:
-    """Sphinx's search language for ``code`` (as its IndexBuilder finds it; English if none)."""
-    found = languages.get(code) or languages.get(code.partition("_")[0]) or "sphinx.search.en.SearchEnglish"
-    if isinstance(found, str):
-        module, name = found.rsplit(".", 1)
-        found = getattr(importlib.import_module(module), name)
-    language: SearchLanguage = found(dict(options))
+def search_language(name: str, options: Mapping[str, Any]) -> SearchLanguage:
+    """The search language of class ``name`` (module.name), as Sphinx chose it."""
+    module, _, kind = name.rpartition(".")
+    language: SearchLanguage = getattr(importlib.import_module(module), kind)(dict(options))
     return language
 
 
