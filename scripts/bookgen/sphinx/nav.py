@@ -205,6 +205,7 @@ class FastNavigation:
     """
 
     templates: dict[tuple[Any, ...], NavigationTemplate] = field(default_factory=dict)
+    scripts: dict[tuple[Any, ...], str] = field(default_factory=dict)  # template key -> script file
     signature: str = ""
     config: str = ""  # digest of the configuration, taken when the builder starts
 
@@ -234,7 +235,8 @@ class FastNavigation:
             template = self.template(app, source, helper, show_nav_level, kwargs)
             self_href = _self_href(app, pagename) if own_helper else ""
             if own_helper and len(template.branch) > app.config.book_sidebar_inline_up_to:
-                return self.script_tag(app, context, template, self_href)
+                name = self.script(app, _template_key(source, show_nav_level, kwargs))
+                return navscript.script_tag(context["pathto"](f"{navscript.SCRIPT_DIR}/{name}", 1), self_href)
             return template.render(self_href)
 
         context["generate_toctree_html"] = generate_toctree_html
@@ -242,7 +244,7 @@ class FastNavigation:
     def template(
         self, app: Sphinx, source: str, helper: Any, show_nav_level: int, kwargs: dict[str, Any]
     ) -> NavigationTemplate:
-        key = (source, show_nav_level, tuple(sorted(kwargs.items())))
+        key = _template_key(source, show_nav_level, kwargs)
         if key not in self.templates:
             path = self._stored(app, key)
             stored = load_pickle(path) if path is not None else None
@@ -256,14 +258,15 @@ class FastNavigation:
             self.templates[key] = template
         return self.templates[key]
 
-    def script_tag(
-        self, app: Sphinx, context: dict[str, Any], template: NavigationTemplate, self_href: str
-    ) -> str:
-        """A large book's sidebar: a script tag, and the folder's script written once."""
-        sidebar = "".join(template.pieces)
-        name = navscript.script_name(self.store_signature(app), sidebar)
-        navscript.write_script(Path(app.outdir), name, sidebar)
-        return navscript.script_tag(context["pathto"](f"{navscript.SCRIPT_DIR}/{name}", 1), self_href)
+    def script(self, app: Sphinx, key: tuple[Any, ...]) -> str:
+        """A large book's sidebar for the folder of ``key``: its script, written once a
+        build, and its file name (not made again for every page of the folder)."""
+        if key not in self.scripts:
+            sidebar = "".join(self.templates[key].pieces)
+            name = navscript.script_name(self.store_signature(app), sidebar)
+            navscript.write_script(Path(app.outdir), name, sidebar)
+            self.scripts[key] = name
+        return self.scripts[key]
 
     def _from_another_folder(self, app: Sphinx, key: tuple[Any, ...]) -> NavigationTemplate | None:
         """Another folder's sidebar of the same options, its links rebased: drawing the
@@ -303,6 +306,10 @@ class FastNavigation:
         for path in folder.glob("*.pickle"):
             if not path.name.startswith(current):
                 path.unlink(missing_ok=True)
+
+
+def _template_key(source: str, show_nav_level: int, kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    return (source, show_nav_level, tuple(sorted(kwargs.items())))
 
 
 def config_digest(app: Sphinx) -> str:
