@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bookgen.render.backlinks import LISTED, QUOTE_CHARACTERS, QUOTED, backlinks, shortened
+from bookgen.render.backlinks import LISTED, QUOTED, backlinks
 
 
 def test_first_posts_are_quoted_the_next_linked_and_the_rest_counted() -> None:
@@ -22,13 +22,6 @@ def test_a_short_list_is_quoted_whole() -> None:
     assert "- {ref}`A <a>`: “One.”\n- {ref}`B <b>`: “Two.”" in text and "more posts" not in text
 
 
-def test_a_long_quote_is_cut_at_a_word() -> None:
+def test_a_quote_is_never_cut() -> None:
     paragraph = " ".join(f"word{n}" for n in range(200))
-    quote = shortened(paragraph)
-    assert len(quote) <= QUOTE_CHARACTERS + 2 and quote.endswith(" …")
-    assert (
-        paragraph.startswith(quote.removesuffix(" …"))
-        and quote.removesuffix(" …").split()[-1] in paragraph.split()
-    )
-    assert shortened("A short one.") == "A short one."
-    assert shortened("x" * 500) == "x" * QUOTE_CHARACTERS + " …"  # no space: cut anywhere
+    assert f"“{paragraph}”" in backlinks("Used in", "used-in", [("{ref}`A <a>`", paragraph)])

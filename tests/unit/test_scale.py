@@ -355,3 +355,11 @@ def test_a_large_category_is_a_page_of_pages_holding_every_entry_once() -> None:
     ]
     first_titles = [pages[name].split("\n# ", 1)[1].split("\n", 1)[0] for name in parts]
     assert all(title.startswith("Not yet curated: ") and " – " in title for title in first_titles)
+
+
+def test_the_glossary_says_when_its_lists_are_cut() -> None:
+    small = build_book(sources(real_files())).pages["glossary.md"]
+    assert "*Used in* lists the posts that mention it, with the sentence where it first appears." in small
+    corpus = synthetic_posts(60, seed=4, terms=glossary_terms(GLOSSARY_FILE))
+    large = build_book(sources([(p.name, p.text.encode()) for p in corpus])).pages["glossary.md"]
+    assert "that mention it, the first ones with the sentence where it first appears." in large

@@ -4,7 +4,8 @@ A term of a 10,000-post blog is used in thousands of posts; quoting each one's s
 made the glossary a page of megabytes (3.7 MB of MyST at 1,000 synthetic posts, the
 slowest page to read and write). The first posts keep their sentence, the next ones are
 links alone, and past ``LISTED`` the list says how many more posts there are; the search
-finds every one of them. A quote is at most a short paragraph long.
+finds every one of them. Quotes are never cut: a list of up to ``QUOTED`` posts (the
+five posts' book) is as it always was.
 """
 
 from __future__ import annotations
@@ -16,24 +17,12 @@ from .myst import directive, escape_text
 # Posts listed with their sentence, and in all (with or without it).
 QUOTED = 10
 LISTED = 50
-# A quote longer than this (a whole paragraph, where no sentence could be told apart)
-# is cut at a word, with an ellipsis.
-QUOTE_CHARACTERS = 240
-
-
-def shortened(sentence: str) -> str:
-    """``sentence``, or its first words up to ``QUOTE_CHARACTERS`` and an ellipsis."""
-    if len(sentence) <= QUOTE_CHARACTERS:
-        return sentence
-    head = sentence[: QUOTE_CHARACTERS + 1]
-    cut = head.rsplit(" ", 1)[0] if " " in head.strip() else sentence[:QUOTE_CHARACTERS]
-    return cut.rstrip(" ,;:") + " …"
 
 
 def backlinks(heading: str, classes: str, entries: Sequence[tuple[str, str]]) -> str:
     """The list under ``heading`` of ``(reference markup, sentence)`` entries, in book order."""
     items = [
-        f"- {reference}: “{escape_text(shortened(sentence))}”" if index < QUOTED else f"- {reference}"
+        f"- {reference}: “{escape_text(sentence)}”" if index < QUOTED else f"- {reference}"
         for index, (reference, sentence) in enumerate(entries[:LISTED])
     ]
     more = len(entries) - LISTED

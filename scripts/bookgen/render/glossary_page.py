@@ -8,18 +8,19 @@ from ..labels import term_label
 from ..model import Book
 from ..resolve.glossary import Glossary
 from ..resolve.terms import Mention
-from .backlinks import backlinks
+from .backlinks import QUOTED, backlinks
 from .myst import directive, escape_text, generated_note, role_text
 
 
 def render_glossary_page(glossary: Glossary, usage: Mapping[str, Sequence[Mention]], book: Book) -> str:
     """The glossary, one ``glossary`` directive per first letter, with "Used in" backlinks."""
     posts = {post.source: post for post in book.posts}
+    cut = any(len(uses) > QUOTED for uses in usage.values())  # some term's list is cut
     sections = [
         generated_note("content/glossary.yaml and the posts"),
         "# Glossary",
         "Terms used in the posts, in plain words. Under each term, *Used in* lists the posts "
-        "that mention it, the first ones with the sentence where it first appears.",
+        f"that mention it, {'the first ones ' if cut else ''}with the sentence where it first appears.",
     ]
     groups: dict[str, list[str]] = {}
     for entry in sorted(glossary.entries, key=lambda e: e.term.casefold()):
