@@ -168,22 +168,38 @@ const BookSearch = (() => {
     });
   }
 
-  /** A term's shard entry [forms, [section, count, place, gaps...]*] as its written forms
-   *  and Map(section -> [{place, form}]); a section's heading comes before its text. */
-  function postingsOf(meta, [forms, flat]) {
-    const bySection = new Map();
-    for (let i = 0; i < flat.length; ) {
-      const count = flat[i + 1];
-      const places = [];
-      let value = 0;
-      for (const gap of flat.slice(i + 2, i + 2 + count)) {
-        value += gap; // each place after the first is its distance from the one before
-        places.push({ place: Math.floor(value / meta.forms), form: value % meta.forms });
-      }
-      bySection.set(flat[i], places);
-      i += 2 + count;
+  /** Each page's first section: a posting numbers its sections within its page. */
+  function firstSections(meta) {
+    if (!meta.firstSection) {
+      meta.firstSection = new Int32Array(meta.docs.length).fill(-1);
+      meta.sections.forEach(([doc], section) => {
+        if (meta.firstSection[doc] < 0) meta.firstSection[doc] = section;
+      });
     }
-    return { forms, bySection };
+    return meta.firstSection;
+  }
+
+  /** A term's shard entry, one list per page [page, forms, section, count, place,
+   *  gaps...] (section within the page), as Map(section -> {forms, places}): the
+   *  page's written forms of the term and the places; a heading comes before its text. */
+  function postingsOf(meta, entry) {
+    const first = firstSections(meta);
+    const bySection = new Map();
+    for (const list of entry) {
+      const [doc, forms] = list;
+      for (let i = 2; i < list.length; ) {
+        const count = list[i + 1];
+        const places = [];
+        let value = 0;
+        for (const gap of list.slice(i + 2, i + 2 + count)) {
+          value += gap; // each place after the first is its distance from the one before
+          places.push({ place: Math.floor(value / meta.forms), form: value % meta.forms });
+        }
+        bySection.set(first[doc] + list[i], { forms, places });
+        i += 2 + count;
+      }
+    }
+    return bySection;
   }
 
   async function postingsFor(meta, terms) {
@@ -240,18 +256,17 @@ const BookSearch = (() => {
     const found = new Map(); // result -> {words: [{count, title, idf, weight}], sections: Map}
     for (const [index, entry] of query.entries()) {
       for (const candidate of entry.candidates) {
-        const posting = postings.get(candidate.term);
-        if (!posting) continue;
-        const { forms, bySection } = posting;
-        const typedForm = forms.indexOf(entry.word);
+        const bySection = postings.get(candidate.term);
+        if (!bySection) continue;
         const units = new Set([...bySection.keys()].map((section) => unitOf[section]));
         const idf = Math.log(1 + (lengths.length - units.size + 0.5) / (units.size + 0.5));
         const perUnit = new Map();
-        for (const [section, places] of bySection) {
+        for (const [section, { forms, places }] of bySection) {
           // A word as typed counts whole, another form of it ("blog" for "blogging") less;
           // in a page's title it weighs most, in a section's heading less.
           const [doc, anchor, , , textStart] = meta.sections[section];
           const headingBonus = anchor ? HEADING_BONUS : (TITLE_BONUS[meta.docs[doc][2]] ?? 1);
+          const typedForm = forms.indexOf(entry.word);
           let count = 0;
           let bonus = 0;
           for (const { place, form } of places) {

@@ -11,46 +11,77 @@ import pytest
 from docutils import nodes
 from docutils.core import publish_doctree
 from sphinx import addnodes
+from sphinx.search import SearchLanguage
 from sphinx.search.en import SearchEnglish
+from sphinx.search.fr import SearchFrench
 
 from bookgen.sphinx.search import (
     IndexJob,
-    PageFacts,
-    build_index,
-    packed_sections,
+    joined_index,
     page_kind,
     page_sections,
     run_in_own_process,
-    script,
-    search_language,
-    shard_of,
-    unpacked_pages,
-    words,
     write_index_files,
+)
+from bookgen.sphinx.searchindex import (
+    PageFacts,
+    PageIndex,
+    Section,
+    Terms,
+    index_page,
+    packed,
+    script,
+    shard_of,
+    unpacked,
+    words,
 )
 
 ENGLISH = SearchEnglish({})
+Pages = dict[str, list[tuple[str, str, str]]]
+
+
+def indexed(
+    pages: Pages, facts: dict[str, PageFacts], language: SearchLanguage = ENGLISH
+) -> dict[str, bytes]:
+    """The pages' parts of the index, packed, as the domain keeps them."""
+    terms = Terms(language)
+    return {
+        docname: packed(index_page([Section(*s) for s in sections], facts[docname].title, terms))
+        for docname, sections in pages.items()
+    }
+
+
+def build(pages: Pages, facts: dict[str, PageFacts], language: SearchLanguage = ENGLISH) -> dict[str, object]:
+    """The index's files, decoded."""
+    return {
+        name: json.loads(literal)
+        for name, literal in joined_index(indexed(pages, facts, language), facts).items()
+    }
 
 
 def doctree(rst: str) -> nodes.document:
     return publish_doctree(rst, settings_overrides={"report_level": 5, "doctitle_xform": False})
 
 
-def postings(files: dict[str, object], term: str) -> tuple[list[str], dict[int, list[int]]]:
-    """A term's written forms and its places per section, decoded."""
+def postings(files: dict[str, object], term: str) -> dict[int, tuple[list[str], list[int]]]:
+    """A term's places per section of the book, with the written forms of its page, as
+    booksearch.js reads them."""
     meta = files["meta"]
     assert isinstance(meta, dict)
+    first = {}
+    for number, (doc, *_) in enumerate(meta["sections"]):
+        first.setdefault(doc, number)
     shard = files[f"t{shard_of(term, meta['shards'])}"]
     assert isinstance(shard, dict)
-    forms, flat = shard[term]
-    places: dict[int, list[int]] = {}
-    i = 0
-    while i < len(flat):
-        section, count = flat[i], flat[i + 1]
-        gaps = flat[i + 2 : i + 2 + count]
-        places[section] = [sum(gaps[: k + 1]) for k in range(count)]
-        i += 2 + count
-    return forms, places
+    found: dict[int, tuple[list[str], list[int]]] = {}
+    for doc, forms, *flat in shard[term]:
+        i = 0
+        while i < len(flat):
+            section, count = flat[i], flat[i + 1]
+            gaps = flat[i + 2 : i + 2 + count]
+            found[first[doc] + section] = (forms, [sum(gaps[: k + 1]) for k in range(count)])
+            i += 2 + count
+    return found
 
 
 def test_a_page_is_cut_into_its_sections_without_what_is_not_searched() -> None:
@@ -97,28 +128,47 @@ def test_words_are_normalised_and_han_is_read_in_pairs() -> None:
 def test_postings_keep_places_forms_and_stopwords() -> None:
     pages = {"generated/posts/a": [("", "", "I was feeling down, blogging about blogs.")]}
     facts = {"generated/posts/a": PageFacts("generated/posts/a.html", "A post", "post")}
-    files = build_index(pages, facts, ENGLISH)
+    files = build(pages, facts)
     meta = files["meta"]
     assert isinstance(meta, dict)
     # The heading ("A post") comes first, then one place apart, the text.
     assert meta["sections"] == [[0, "", "", 7, 3]]
     forms = meta["forms"]
-    down_forms, down = postings(files, "down")  # a stopword, kept for phrases
-    assert down_forms == ["down"] and [p // forms for p in down[0]] == [6]
-    feel_forms, feel = postings(files, "feel")
+    down_forms, down = postings(files, "down")[0]  # a stopword, kept for phrases
+    assert down_forms == ["down"] and [p // forms for p in down] == [6]
+    feel_forms, feel = postings(files, "feel")[0]
     assert feel_forms == ["feeling"]
-    assert [p // forms for p in feel[0]] == [5]  # "feeling down": consecutive places
-    blog_forms, blog = postings(files, "blog")
+    assert [p // forms for p in feel] == [5]  # "feeling down": consecutive places
+    blog_forms, blog = postings(files, "blog")[0]
     assert blog_forms == ["blogging", "blogs"]
-    assert [(p // forms, blog_forms[p % forms]) for p in blog[0]] == [(7, "blogging"), (9, "blogs")]
+    assert [(p // forms, blog_forms[p % forms]) for p in blog] == [(7, "blogging"), (9, "blogs")]
     assert "blog" in meta["vocabulary"] and meta["vocabulary"] == sorted(meta["vocabulary"])
+
+
+def test_sections_are_numbered_through_the_book_and_forms_kept_per_page() -> None:
+    pages = {
+        "generated/posts/a": [("", "", "Blogs."), ("two", "Two", "More blogs, blogging.")],
+        "generated/posts/b": [("", "", "Blogging only.")],
+    }
+    facts = {name: PageFacts(f"{name}.html", "Title", "post") for name in pages}
+    files = build(pages, facts)
+    meta = files["meta"]
+    assert isinstance(meta, dict)
+    assert [section[:2] for section in meta["sections"]] == [[0, ""], [0, "two"], [1, ""]]
+    forms = meta["forms"]
+    blog = postings(files, "blog")
+    assert {section: (found, [p // forms for p in places]) for section, (found, places) in blog.items()} == {
+        0: (["blogs", "blogging"], [2]),
+        1: (["blogs", "blogging"], [3, 4]),
+        2: (["blogging"], [2]),
+    }
 
 
 def test_index_is_the_same_whatever_order_pages_come_in() -> None:
     pages = {f"generated/posts/p{n}": [("", "", f"Post number {n} about harbours.")] for n in range(30)}
     facts = {name: PageFacts(f"{name}.html", name, "post", year="2020") for name in pages}
     backwards = dict(reversed(list(pages.items())))
-    assert build_index(pages, facts, ENGLISH) == build_index(backwards, facts, ENGLISH)
+    assert build(pages, facts) == build(backwards, facts)
 
 
 def test_filters_and_page_kinds() -> None:
@@ -132,7 +182,7 @@ def test_filters_and_page_kinds() -> None:
         "generated/posts/b": PageFacts("b.html", "B", "post", "Part II: Later", "2021", ("sea",)),
         "index": PageFacts("index.html", "Book", "listing"),
     }
-    meta = build_index(pages, facts, ENGLISH)["meta"]
+    meta = build(pages, facts)["meta"]
     assert isinstance(meta, dict)
     assert meta["filters"] == {"part": ["Part I: Start", "Part II: Later"], "year": ["2021", "2019"],
                                "tag": ["Boats", "sea"]}  # fmt: skip
@@ -151,10 +201,9 @@ def test_large_books_are_sharded() -> None:
         for n in range(200)
     }
     facts = {name: PageFacts(f"{name}.html", name, "post") for name in pages}
-    files = build_index(pages, facts, ENGLISH)
-    meta = files["meta"]
-    assert isinstance(meta, dict)
-    assert meta["shards"] > 10
+    files = joined_index(indexed(pages, facts), facts)
+    meta = json.loads(files["meta"])
+    assert meta["shards"] > 4
     assert all(len(script(f"t{n}", files[f"t{n}"])) < 3 * 64_000 for n in range(meta["shards"]))
     texts = meta["texts"]
     assert texts == sorted(texts) and max(texts) > 10  # in book order
@@ -162,11 +211,21 @@ def test_large_books_are_sharded() -> None:
 
 
 def test_shards_are_scripts_that_no_text_can_end_early() -> None:
-    content = {"0": "</script><script>alert(1)</script>\u2028"}
-    written = script("x0", content)
-    assert "</" not in written and "\u2028" not in written
-    assert written.startswith('BookSearch.loaded("x0",') and written.endswith(");\n")
-    assert json.loads(written.removeprefix('BookSearch.loaded("x0",').removesuffix(");\n")) == content
+    text = "</script><script>alert(1)</script>\u2028"
+    pages = {"generated/posts/a": [("", "</script>", text)]}
+    facts = {"generated/posts/a": PageFacts("a.html", "</script>", "post")}
+    for name, literal in joined_index(indexed(pages, facts), facts).items():
+        written = script(name, literal)
+        assert "</" not in written and "\u2028" not in written
+        assert written.startswith(f'BookSearch.loaded("{name}",') and written.endswith(");\n")
+    files = build(pages, facts)
+    assert files["x0"] == {"0": text}
+
+
+def test_a_page_part_packs_and_unpacks_as_it_was() -> None:
+    part = index_page([Section("", "Título", "Café crème, 机器学习.")], "Page", Terms(ENGLISH))
+    assert isinstance(part, PageIndex)
+    assert unpacked(packed(part)) == part
 
 
 def test_shard_of_is_fnv1a_over_utf8() -> None:
@@ -177,11 +236,9 @@ def test_shard_of_is_fnv1a_over_utf8() -> None:
     assert 0 <= shard_of("机器", 7) < 7
 
 
-@pytest.mark.parametrize(
-    ("language", "code"), [("sphinx.search.en.SearchEnglish", "en"), ("sphinx.search.fr.SearchFrench", "fr")]
-)
+@pytest.mark.parametrize("language", [ENGLISH, SearchFrench({})])
 def test_an_index_built_in_its_own_process_is_the_one_built_here(
-    tmp_path: Path, language: str, code: str
+    tmp_path: Path, language: SearchLanguage
 ) -> None:
     pages = {
         "generated/posts/a": [
@@ -192,12 +249,10 @@ def test_an_index_built_in_its_own_process_is_the_one_built_here(
     }
     facts = {docname: PageFacts(f"{docname}.html", docname, page_kind(docname, "index")) for docname in pages}
     here, there = tmp_path / "here", tmp_path / "there"
-    write_index_files(here, build_index(pages, facts, search_language(language, {})), "sig")
-    packed = {docname: packed_sections(sections) for docname, sections in pages.items()}
-    assert unpacked_pages(packed) == pages
-    run_in_own_process(IndexJob(packed, facts, language, {}, there, "sig"), tmp_path / "scratch")
+    parts = indexed(pages, facts, language)
+    write_index_files(here, joined_index(parts, facts), "sig")
+    run_in_own_process(IndexJob(parts, facts, there, "sig"), tmp_path / "scratch")
     names = sorted(path.name for path in here.iterdir())
     assert "meta.js" in names and names == sorted(path.name for path in there.iterdir())
     assert all((here / name).read_bytes() == (there / name).read_bytes() for name in names)
     assert list((tmp_path / "scratch").iterdir()) == []  # the job file is gone
-    assert search_language(language, {}).lang == code  # the language Sphinx chose, by its class
