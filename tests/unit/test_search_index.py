@@ -68,7 +68,7 @@ def postings(files: dict[str, object], term: str) -> dict[int, tuple[list[str], 
     booksearch.js reads them."""
     meta = files["meta"]
     assert isinstance(meta, dict)
-    first = {}
+    first: dict[int, int] = {}
     for number, (doc, *_) in enumerate(meta["sections"]):
         first.setdefault(doc, number)
     shard = files[f"t{shard_of(term, meta['shards'])}"]
