@@ -39,6 +39,7 @@ extensions = [
     "bookgen.sphinx.search",
     "bookgen.sphinx.parallel",
     "bookgen.sphinx.timings",
+    "bookgen.sphinx.heap",
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",

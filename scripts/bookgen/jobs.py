@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -97,6 +98,20 @@ def _pickled(result: object) -> bytes:
     return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Stored results load with the garbage collector paused: each is many small objects,
+    nothing loaded is garbage, and the collections they set off walked all loaded before
+    them (0.15 s of a 1,000-post edit's 1.1 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # Told how far a job is: its name, the items done (stored ones count), and all of them.
 Progress = Callable[[str, int, int], None]
 
@@ -129,11 +144,12 @@ class JobCache:
         stored = self._entries()
         keys = [job_key(self.code, job.name, key) for key in keys]
         results: dict[int, object] = {}
-        for position, key in enumerate(keys):
-            entry = unpickle(stored[key]) if key in stored else None
-            if isinstance(entry, job.result_type):
-                results[position] = entry
-                self._used[key] = stored[key]
+        with collector_paused():
+            for position, key in enumerate(keys):
+                entry = unpickle(stored[key]) if key in stored else None
+                if isinstance(entry, job.result_type):
+                    results[position] = entry
+                    self._used[key] = stored[key]
         self.hits[job.name] = len(results)
         missing = [position for position in range(len(items)) if position not in results]
         if self.progress is not None:

@@ -1,18 +1,13 @@
-"""The fast sidebar's choice of serial or parallel reading, without a build."""
+"""How the HTML builder shares out its work (bookgen.sphinx.parallel), without a build."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-from bookgen.sphinx.nav import SmallUpdates
+from bookgen.sphinx.parallel import PARALLEL_FROM, write_plan
 
 
-def test_small_updates_run_serially_and_full_rewrites_in_parallel() -> None:
-    app = SimpleNamespace(parallel=2)
-    updates = SmallUpdates()
-    updates.before_read(app, None, ["generated/posts/one", "index"])  # type: ignore[arg-type]
-    assert app.parallel == 1
-    updates.many_to_write(app)  # type: ignore[arg-type]
-    assert app.parallel == 2
-    updates.before_read(app, None, [f"generated/posts/{n}" for n in range(100)])  # type: ignore[arg-type]
-    assert app.parallel == 2
+def test_an_edit_writes_its_pages_here_and_the_rest_beside_them() -> None:
+    assert write_plan(1, 1) == "serial"  # one CPU, or a builder that may not fork
+    assert write_plan(PARALLEL_FROM * 100, 1) == "serial"
+    assert write_plan(1, 2) == "beside"
+    assert write_plan(PARALLEL_FROM - 1, 2) == "beside"
+    assert write_plan(PARALLEL_FROM, 2) == "parallel"

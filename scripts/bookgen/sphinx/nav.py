@@ -375,30 +375,7 @@ def _listed(env: BuildEnvironment) -> Iterable[str]:
     return {child for children in env.toctree_includes.values() for child in children}
 
 
-# Below this many pages to read, worker processes cost more than they save.
-SERIAL_BELOW = 24
-
-
-@dataclass
-class SmallUpdates:
-    """Read and write a small update in one process: ``-j`` forks workers and pickles
-    the environment for each, seconds of work for an edit that touches two pages."""
-
-    jobs: int = 0  # the -j the build was started with, while it is lowered
-
-    def before_read(self, app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-        if app.parallel > 1 and len(docnames) < SERIAL_BELOW:
-            self.jobs, app.parallel = app.parallel, 1
-
-    def many_to_write(self, app: Sphinx) -> None:
-        """Every page is to be written again: workers pay off after all."""
-        if self.jobs:
-            app.parallel, self.jobs = self.jobs, 0
-
-
-def rewrite_all_when_navigation_changed(
-    app: Sphinx, env: BuildEnvironment, small_updates: SmallUpdates
-) -> list[str]:
+def rewrite_all_when_navigation_changed(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """A new, removed or renamed page changes every sidebar: write every page again.
 
     Stock Sphinx rewrites only the changed pages and their parents, leaving the old
@@ -411,7 +388,6 @@ def rewrite_all_when_navigation_changed(
     if previous is None or previous == signature:
         return []
     logger.info("navigation changed: writing every page again")
-    small_updates.many_to_write(app)
     return sorted(env.found_docs)
 
 
@@ -458,9 +434,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", lambda app: take_over_theme_navigation(app, navigation))
     app.connect("html-page-context", remember_stock_toctree, priority=0)
     app.connect("build-finished", navigation.prune_store)
-    small_updates = SmallUpdates()
-    app.connect("env-before-read-docs", small_updates.before_read)
-    app.connect(
-        "env-get-updated", lambda app, env: rewrite_all_when_navigation_changed(app, env, small_updates)
-    )
+    app.connect("env-get-updated", rewrite_all_when_navigation_changed)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
