@@ -14,8 +14,9 @@ reading 8.5 s and writing 11 s, where serial they took 32 s and 37 s.
 The first page of each folder is written in the main process before any worker starts,
 so the compiled templates and the folder's sidebar (``nav``) are inherited by every
 worker instead of being made again in each. Work that needs the environment alone (the
-search index) runs in a worker beside the pages. A write of few pages (an edit) stays in
-one process, where forking would cost more than the work.
+search index, and Sphinx's inventory) runs in a worker beside the pages. A write of few
+pages (an edit) stays in the main process, where forking for the pages would cost more
+than the work, with that one worker beside it; a read of few pages stays in one process.
 """
 
 from __future__ import annotations
