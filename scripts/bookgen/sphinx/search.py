@@ -38,6 +38,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.search import IndexBuilder
 from typing_extensions import override
 
+from ..collector import collector_paused
 from ..labels import ARCHIVE_DOC, GENERATED_DIR, GLOSSARY_DOC, PARTS_DIR, POSTS_DIR, RESOURCES_DIR, TAGS_DOC
 from . import timings
 from .book import book_metadata
@@ -277,7 +278,8 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
 
 def joined_index(pages: Mapping[str, bytes], facts: Mapping[str, PageFacts]) -> dict[str, str]:
     """The index's files (name -> literal) from the pages' packed parts."""
-    return build_index({docname: unpacked(data) for docname, data in pages.items()}, facts)
+    with collector_paused():
+        return build_index({docname: unpacked(data) for docname, data in pages.items()}, facts)
 
 
 def write_index_files(folder: Path, files: Mapping[str, str], signature: str) -> None:

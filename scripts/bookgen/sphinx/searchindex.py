@@ -178,6 +178,7 @@ def build_index(pages: Mapping[str, PageIndex], facts: Mapping[str, PageFacts]) 
     sections: list[list[object]] = []
     texts: list[str] = []
     entries: dict[str, list[str]] = defaultdict(list)
+    size = 0
     for doc_number, docname in enumerate(docs):
         page = pages[docname]
         sections += ([doc_number, *shape] for shape in page.sections)
@@ -185,8 +186,8 @@ def build_index(pages: Mapping[str, PageIndex], facts: Mapping[str, PageFacts]) 
         opening = f"[{doc_number},"
         for term, rest in page.postings.items():
             entries[term].append(opening + rest)
+        size += sum(map(len, page.postings.values())) + len(opening) * len(page.postings)
     vocabulary = sorted(entries)
-    size = sum(len(entry) for found in entries.values() for entry in found)
     shard_count = max(1, math.ceil(size / SHARD_BYTES))
     shards: list[list[str]] = [[] for _ in range(shard_count)]
     for term in vocabulary:
