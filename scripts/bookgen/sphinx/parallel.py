@@ -40,6 +40,7 @@ from sphinx.util.build_phase import BuildPhase
 from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks
 
+from ..collector import collector_paused
 from . import timings
 
 logger = logging.getLogger(__name__)
@@ -157,7 +158,9 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
             return pickle.dumps(self.env, pickle.HIGHEST_PROTOCOL)
 
         def merge(share: list[str], read: bytes) -> None:
-            self.env.merge_info_from(share, pickle.loads(read), self._app)
+            with collector_paused():  # a share's environment: many objects, none garbage
+                other = pickle.loads(read)
+            self.env.merge_info_from(share, other, self._app)
             next(progress, None)
 
         with frozen_heap():
