@@ -180,13 +180,16 @@ const BookSearch = (() => {
   }
 
   /** A term's shard entry, one list per page [page, forms, section, count, place,
-   *  gaps...] (section within the page), as Map(section -> {forms, places}): the
-   *  page's written forms of the term and the places; a heading comes before its text. */
+   *  gaps...] (section within the page), as Map(section -> {forms, places}) (the
+   *  page's written forms of the term and the places; a heading comes before its text)
+   *  and the term's written forms anywhere in the book. */
   function postingsOf(meta, entry) {
     const first = firstSections(meta);
     const bySection = new Map();
+    const bookForms = new Set();
     for (const list of entry) {
       const [doc, forms] = list;
+      for (const form of forms) bookForms.add(form);
       for (let i = 2; i < list.length; ) {
         const count = list[i + 1];
         const places = [];
@@ -199,7 +202,17 @@ const BookSearch = (() => {
         i += 2 + count;
       }
     }
-    return bySection;
+    return { bySection, bookForms };
+  }
+
+  /** Whether a place of a page's ``forms`` code ``form`` holds the ``word`` typed: a
+   *  page keeps its first FORMS - 1 written forms, the rest share the last code. A word
+   *  the book never writes (only its stem's other forms) counts whole everywhere. */
+  function isTypedWord(meta, word, forms, bookForms, form) {
+    const known = forms.indexOf(word);
+    if (known >= 0) return form === known;
+    if (!bookForms.has(word)) return true;
+    return forms.length >= meta.forms - 1 && form === meta.forms - 1;
   }
 
   async function postingsFor(meta, terms) {
@@ -256,8 +269,9 @@ const BookSearch = (() => {
     const found = new Map(); // result -> {words: [{count, title, idf, weight}], sections: Map}
     for (const [index, entry] of query.entries()) {
       for (const candidate of entry.candidates) {
-        const bySection = postings.get(candidate.term);
-        if (!bySection) continue;
+        const posting = postings.get(candidate.term);
+        if (!posting) continue;
+        const { bySection, bookForms } = posting;
         const units = new Set([...bySection.keys()].map((section) => unitOf[section]));
         const idf = Math.log(1 + (lengths.length - units.size + 0.5) / (units.size + 0.5));
         const perUnit = new Map();
@@ -266,11 +280,10 @@ const BookSearch = (() => {
           // in a page's title it weighs most, in a section's heading less.
           const [doc, anchor, , , textStart] = meta.sections[section];
           const headingBonus = anchor ? HEADING_BONUS : (TITLE_BONUS[meta.docs[doc][2]] ?? 1);
-          const typedForm = forms.indexOf(entry.word);
           let count = 0;
           let bonus = 0;
           for (const { place, form } of places) {
-            const typedWord = typedForm < 0 || form === typedForm;
+            const typedWord = isTypedWord(meta, entry.word, forms, bookForms, form);
             if (place < textStart) bonus = Math.max(bonus, headingBonus * (typedWord ? 1 : OTHER_FORM));
             else count += typedWord ? 1 : OTHER_FORM;
           }
@@ -561,5 +574,5 @@ const BookSearch = (() => {
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 
-  return { loaded: loadedShard, search };
+  return { loaded: loadedShard, search, isTypedWord };
 })();

@@ -144,6 +144,30 @@ def test_a_phrase_ranks_above_its_words_apart(tab: Any, site: str) -> None:
     assert len(found) > 2 and "feeling down" in found[0]["snippets"][0]
 
 
+def test_a_page_without_the_word_typed_counts_its_other_forms_less(tab: Any, site: str) -> None:
+    """Forms are kept per page: a page that writes only "blog" has no "blogging" among
+    its forms, yet "blogging" is a word of the book, so "blog" there is another form."""
+    ask(tab, site, "blogging")
+    typed = tab.evaluate(
+        """() => {
+            const meta = { forms: 8 };
+            const book = new Set(["blog", "blogging", "blogs"]);
+            const full = ["a", "b", "c", "d", "e", "f", "g"];
+            return [
+                BookSearch.isTypedWord(meta, "blogging", ["blog"], book, 0),
+                BookSearch.isTypedWord(meta, "blogging", ["blog", "blogging"], book, 1),
+                BookSearch.isTypedWord(meta, "blogging", ["blog", "blogging"], book, 0),
+                BookSearch.isTypedWord(meta, "bloggers", ["blog"], book, 0),
+                BookSearch.isTypedWord(meta, "blogging", full, book, 7),
+                BookSearch.isTypedWord(meta, "blogging", full, book, 3),
+            ];
+        }"""
+    )
+    # another form; the typed form; another; a word the book never writes (whole); a
+    # page whose forms are full ("another" may be it); one of its other forms
+    assert typed == [False, True, False, True, True, False]
+
+
 def test_results_link_the_section_holding_the_words(tab: Any, site: str) -> None:
     found = ask(tab, site, "lockdown")
     first = found[0]

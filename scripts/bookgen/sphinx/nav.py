@@ -21,10 +21,8 @@ the theme's own function.
 Turn it off with ``book_fast_navigation = False`` (the benchmark does, for the stock
 figure).
 
-Two incremental-build rules live here too: a change to the navigation (a page added,
-removed or retitled) rewrites every page, so no sidebar goes stale; and an update that
-reads only a few pages runs in one process even under ``-j``, where forking workers
-would cost more than the work.
+One incremental-build rule lives here too: a change to the navigation (a page added,
+removed or retitled) rewrites every page, so no sidebar goes stale.
 """
 
 from __future__ import annotations

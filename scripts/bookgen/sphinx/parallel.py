@@ -119,7 +119,8 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
     def init(self) -> None:
         super().init()
         # Work that needs only the environment (the search index), which extensions add
-        # on write-started: with two CPUs, a worker runs it beside the pages.
+        # on write-started: with two CPUs, one worker runs it, and Sphinx's inventory,
+        # beside the pages.
         self.alongside: list[Callable[[], None]] = []
         self.inventory_written = False
 
@@ -198,27 +199,39 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
         warm = first_of_each_folder(ordered)
         rest = [docname for docname in ordered if docname not in set(warm)]
         self.seconds = {"resolve": 0.0, "translate": 0.0}
+        self.inventory_written = False
         plan = write_plan(len(rest), nproc if self.parallel_ok else 1)
         if plan == "serial":
             self.write_serially(ordered)
         elif plan == "beside":
             # An edit: the pages here, the work beside them (the search index, the
             # inventory, which need only the environment) in one worker meanwhile.
+            # Each in a queue of its own: Sphinx's queue may drop a task that fails
+            # while the next one is added.
             with frozen_heap():
-                tasks = ParallelTasks(2)
-                for beside in self.beside_the_pages():
-                    tasks.add_task(beside)
-                self.write_serially(ordered)
-                tasks.join()
+                workers = [ParallelTasks(1), ParallelTasks(1)]
+                workers[0].add_task(self.run_alongside)
+                workers[1].add_task(self.dump_inventory)
+                self.inventory_written = True
+                try:
+                    self.write_serially(ordered)
+                finally:
+                    for worker in workers:
+                        worker.join()
         else:
             self.write_in_parallel(warm, rest, nproc)
         for stage, seconds in self.seconds.items():
             timings.record(stage, seconds)
 
-    def beside_the_pages(self) -> list[Callable[[], None]]:
-        """What a worker does beside the pages: the extensions' work and the inventory."""
-        self.inventory_written = True
-        return [*self.alongside, self.dump_inventory]
+    def run_alongside(self) -> None:
+        """In a worker: the extensions' work that needs only the environment."""
+        for beside in self.alongside:
+            beside()
+
+    def beside_the_pages(self) -> None:
+        """In a worker, beside the pages: the extensions' work, then the inventory."""
+        self.run_alongside()
+        self.dump_inventory()
 
     def write_serially(self, docnames: list[str]) -> None:
         """As Sphinx's serial write: warnings held back until the progress line is done."""
@@ -245,8 +258,8 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
             next(progress, None)
 
         with frozen_heap():
-            for beside in self.beside_the_pages():
-                tasks.add_task(beside)
+            tasks.add_task(self.beside_the_pages)
+            self.inventory_written = True
             for chunk in work:
                 tasks.add_task(self.write_chunk, chunk, collect)
             tasks.join()

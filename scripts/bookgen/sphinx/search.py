@@ -170,6 +170,22 @@ class SearchDomain(Domain):
             self._terms = Terms(chosen.lang)
         return self._terms
 
+    def language_key(self) -> str:
+        """Which stemmer, with which options, made the pages' terms."""
+        language = self.terms.language
+        kind = type(language)
+        return json.dumps(
+            [f"{kind.__module__}.{kind.__qualname__}", language.options], sort_keys=True, default=str
+        )
+
+    def pages_of_another_language(self, found: Set[str]) -> list[str]:
+        """All pages, when their terms were made by another stemmer than the book's now
+        (``html_search_language`` changed: Sphinx reads no page again for that)."""
+        key = self.language_key()
+        before = self.data.setdefault("language", key)
+        self.data["language"] = key
+        return sorted(found) if before != key and self.pages else []
+
     def note_page(self, docname: str, sections: Sequence[Section], title: str) -> None:
         self.pages[docname] = packed(index_page(sections, title, self.terms))
 
@@ -185,6 +201,14 @@ def collect_sections(app: Sphinx, doctree: nodes.document) -> None:
     if page_kind(docname, app.config.root_doc) == "listing" and docname != app.config.root_doc:
         sections = [Section(section.anchor, section.title, "") for section in sections]
     domain.note_page(docname, sections, page_title(app.env, docname))
+
+
+def reindex_on_language_change(
+    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+) -> list[str]:
+    domain = env.get_domain(SearchDomain.name)
+    assert isinstance(domain, SearchDomain)
+    return domain.pages_of_another_language(env.found_docs)
 
 
 def page_title(env: BuildEnvironment, docname: str) -> str:
@@ -348,6 +372,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(SearchDomain)
     # After the other extensions marked what the search leaves out (priority 500).
     app.connect("doctree-read", collect_sections, priority=700)
+    app.connect("env-get-outdated", reindex_on_language_change)
     app.connect("write-started", write_alongside)
     app.connect("build-finished", write_index)
     app.connect("html-page-context", search_page_context)
