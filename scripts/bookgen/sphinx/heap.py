@@ -13,26 +13,27 @@ the heap itself, lets them go).
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from typing import Any
 
 from sphinx.application import Sphinx
 
+from ..collector import collector_paused
+
 
 @dataclass
 class PausedCollector:
-    """The collector's state before the pause, which the resume restores."""
+    """The pause (``collector_paused``), held from one event to the other."""
 
-    was_enabled: bool = True
+    held: ExitStack = field(default_factory=ExitStack)
 
     def pause(self, app: Sphinx, config: Any) -> None:
-        self.was_enabled = gc.isenabled()
-        gc.disable()
+        self.held.enter_context(collector_paused())
 
     def resume(self, app: Sphinx) -> None:
         gc.freeze()
-        if self.was_enabled:
-            gc.enable()
+        self.held.close()
 
 
 def unfreeze(app: Sphinx, exception: BaseException | None) -> None:

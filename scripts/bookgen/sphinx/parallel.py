@@ -122,7 +122,9 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
         # on write-started: with two CPUs, one worker runs it, and Sphinx's inventory,
         # beside the pages.
         self.alongside: list[Callable[[], None]] = []
-        self.inventory_written = False
+        # This build's worker did that work and wrote the inventory: the main process
+        # does neither again when the build finishes.
+        self.written_beside = False
 
     def init_templates(self) -> None:
         """Compiled templates are kept between builds (checked against their source):
@@ -190,7 +192,7 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
     def handle_finish(self) -> None:
         """As Sphinx's, less the inventory when a worker wrote it beside the pages."""
         self.finish_tasks.add_task(self.dump_search_index)
-        if not self.inventory_written:
+        if not self.written_beside:
             self.finish_tasks.add_task(self.dump_inventory)
 
     def write_documents(self, docnames: Set[str]) -> None:
@@ -199,7 +201,7 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
         warm = first_of_each_folder(ordered)
         rest = [docname for docname in ordered if docname not in set(warm)]
         self.seconds = {"resolve": 0.0, "translate": 0.0}
-        self.inventory_written = False
+        self.written_beside = False
         plan = write_plan(len(rest), nproc if self.parallel_ok else 1)
         if plan == "serial":
             self.write_serially(ordered)
@@ -212,12 +214,12 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
                 workers = [ParallelTasks(1), ParallelTasks(1)]
                 workers[0].add_task(self.run_alongside)
                 workers[1].add_task(self.dump_inventory)
-                self.inventory_written = True
                 try:
                     self.write_serially(ordered)
                 finally:
                     for worker in workers:
                         worker.join()
+            self.written_beside = True
         else:
             self.write_in_parallel(warm, rest, nproc)
         for stage, seconds in self.seconds.items():
@@ -259,10 +261,10 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
 
         with frozen_heap():
             tasks.add_task(self.beside_the_pages)
-            self.inventory_written = True
             for chunk in work:
                 tasks.add_task(self.write_chunk, chunk, collect)
             tasks.join()
+        self.written_beside = True
         logger.info("")
 
     def write_page(self, docname: str) -> None:

@@ -267,9 +267,16 @@ class IndexJob:
 
 
 def write_index(app: Sphinx, exception: Exception | None) -> None:
-    """HTML: the index under ``_search/``, joined from every page's part."""
+    """build-finished, HTML: the index under ``_search/``, unless a worker of the
+    builder (``parallel``) wrote it beside the pages."""
     if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
         return
+    if not getattr(app.builder, "written_beside", False):
+        write_index_now(app)
+
+
+def write_index_now(app: Sphinx) -> None:
+    """The index, joined from every page's part (left as it is when nothing changed)."""
     start = time.perf_counter()
     domain = app.env.get_domain(SearchDomain.name)
     assert isinstance(domain, SearchDomain)
@@ -347,11 +354,11 @@ def run_index_job(path: Path) -> None:
 
 
 def write_alongside(app: Sphinx, builder: Builder) -> None:
-    """write-started: a builder that writes its pages in parallel (``parallel``) writes
-    the index in one of its workers meanwhile; build-finished then finds it written."""
+    """write-started: a builder that writes its pages beside a worker (``parallel``)
+    has the worker write the index meanwhile."""
     alongside = getattr(builder, "alongside", None)
     if isinstance(alongside, list):
-        alongside.append(lambda: write_index(app, None))
+        alongside.append(lambda: write_index_now(app))
 
 
 def _write_if_changed(path: Path, text: str) -> None:
