@@ -8,10 +8,16 @@ garbage, so the collector is paused from ``config-inited`` (just before the load
 ``builder-inited``; the loaded objects are then kept out of later collections (frozen)
 until the build ends (or a fork of the parallel builder, which freezes and unfreezes
 the heap itself, lets them go).
+
+When the process ends, the interpreter collects once more over the whole heap before it
+lets the memory go: 0.8 s at 1,000 posts, two fifths of a one-post rebuild, for nothing
+the operating system would not free anyway. The heap is frozen at exit, so that last
+collection has nothing to walk.
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -45,4 +51,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", collector.pause)
     app.connect("builder-inited", collector.resume)
     app.connect("build-finished", unfreeze)
+    atexit.unregister(gc.freeze)  # once per process, however many builds it runs
+    atexit.register(gc.freeze)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
