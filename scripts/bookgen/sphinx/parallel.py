@@ -17,6 +17,10 @@ worker instead of being made again in each. Work that needs the environment alon
 search index, and Sphinx's inventory) runs in a worker beside the pages. A write of few
 pages (an edit) stays in the main process, where forking for the pages would cost more
 than the work, with that one worker beside it; a read of few pages stays in one process.
+After an edit's read the workers beside are forked at once, as soon as the environment
+is complete (``env-get-updated``), so that their work runs while Sphinx pickles the
+environment, not only while the pages are written: at 1,000 posts the main process
+waited 0.28 s for the search index after writing its two pages.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import pickle
 import posixpath
 import time
 from collections.abc import Callable, Iterator, Sequence, Set
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +39,11 @@ from docutils import nodes
 from jinja2 import Environment, FileSystemBytecodeCache
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.build_phase import BuildPhase
 from sphinx.util.display import status_iterator
-from sphinx.util.parallel import ParallelTasks
+from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from ..collector import collector_paused
 from . import timings
@@ -119,12 +124,14 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
     def init(self) -> None:
         super().init()
         # Work that needs only the environment (the search index), which extensions add
-        # on write-started: with two CPUs, one worker runs it, and Sphinx's inventory,
-        # beside the pages.
+        # on builder-inited: with two CPUs, one worker runs it, and another Sphinx's
+        # inventory, beside the pages.
         self.alongside: list[Callable[[], None]] = []
-        # This build's worker did that work and wrote the inventory: the main process
+        self.beside: list[ParallelTasks] = []  # those workers, while they run
+        # This build's workers did that work and wrote the inventory: the main process
         # does neither again when the build finishes.
         self.written_beside = False
+        self.pages_read = 0
 
     def init_templates(self) -> None:
         """Compiled templates are kept between builds (checked against their source):
@@ -146,6 +153,7 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
         if len(docnames) < READ_PARALLEL_FROM:
             self._read_serial(docnames)
             return
+        self.pages_read = len(docnames)
         for docname in docnames:
             self.events.emit("env-purge-doc", self.env, docname)
             self.env.clear_doc(docname)
@@ -172,6 +180,10 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
                 tasks.add_task(read_share, share, merge)
             tasks.join()
         logger.info("")
+
+    def _read_serial(self, docnames: list[str]) -> None:
+        self.pages_read = len(docnames)
+        super()._read_serial(docnames)
 
     def _source_size(self, docname: str) -> int:
         try:
@@ -203,27 +215,44 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
         self.seconds = {"resolve": 0.0, "translate": 0.0}
         self.written_beside = False
         plan = write_plan(len(rest), nproc if self.parallel_ok else 1)
-        if plan == "serial":
-            self.write_serially(ordered)
-        elif plan == "beside":
-            # An edit: the pages here, the work beside them (the search index, the
-            # inventory, which need only the environment) in one worker meanwhile.
-            # Each in a queue of its own: Sphinx's queue may drop a task that fails
-            # while the next one is added.
-            with frozen_heap():
-                workers = [ParallelTasks(1), ParallelTasks(1)]
-                workers[0].add_task(self.run_alongside)
-                workers[1].add_task(self.dump_inventory)
-                try:
-                    self.write_serially(ordered)
-                finally:
-                    for worker in workers:
-                        worker.join()
-            self.written_beside = True
-        else:
-            self.write_in_parallel(warm, rest, nproc)
+        try:
+            if plan == "serial":
+                self.write_serially(ordered)
+            elif plan == "beside":
+                # An edit: the pages here, the work that needs only the environment
+                # in workers meanwhile (forked already, unless nothing was read).
+                self.start_beside()
+                self.write_serially(ordered)
+            else:
+                self.write_in_parallel(warm, rest, nproc)
+        finally:
+            self.join_beside()
         for stage, seconds in self.seconds.items():
             timings.record(stage, seconds)
+
+    def write_in_parallel_allowed(self) -> bool:
+        """Whether the write will be parallel, known before Sphinx decides it."""
+        allowed = parallel_available and self._app.parallel > 1 and self.allow_parallel
+        return allowed and self._app.is_parallel_allowed("write")
+
+    def start_beside(self) -> None:
+        """Fork the workers beside the pages (once a build): the search index and the
+        inventory, each in a queue of its own (Sphinx's queue may drop a task that fails
+        while the next one is added)."""
+        if self.beside:
+            return
+        with frozen_heap():
+            self.beside = [ParallelTasks(1), ParallelTasks(1)]
+            self.beside[0].add_task(self.run_alongside)
+            self.beside[1].add_task(self.dump_inventory)
+
+    def join_beside(self) -> None:
+        """Wait for the workers beside the pages, every one even if one failed."""
+        workers, self.beside = self.beside, []
+        with ExitStack() as joins:
+            for worker in workers:
+                joins.callback(worker.join)
+        self.written_beside = self.written_beside or bool(workers)
 
     def run_alongside(self) -> None:
         """In a worker: the extensions' work that needs only the environment."""
@@ -260,11 +289,12 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
             next(progress, None)
 
         with frozen_heap():
-            tasks.add_task(self.beside_the_pages)
+            if not self.beside:
+                tasks.add_task(self.beside_the_pages)
+                self.written_beside = True
             for chunk in work:
                 tasks.add_task(self.write_chunk, chunk, collect)
             tasks.join()
-        self.written_beside = True
         logger.info("")
 
     def write_page(self, docname: str) -> None:
@@ -302,7 +332,21 @@ def bounded_doctree_cache(app: Sphinx, doctree: nodes.document) -> None:
             kept.pop(next(iter(kept)))
 
 
+def start_beside_after_edit(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """env-get-updated, after every other handler: the environment is complete, so after
+    a read of few pages the workers beside the pages start now."""
+    builder = app.builder
+    if (
+        isinstance(builder, BookHTMLBuilder)
+        and 0 < builder.pages_read < PARALLEL_FROM
+        and builder.write_in_parallel_allowed()
+    ):
+        builder.start_beside()
+    return []
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(BookHTMLBuilder, override=True)
+    app.connect("env-get-updated", start_beside_after_edit, priority=900)
     app.connect("doctree-read", bounded_doctree_cache)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

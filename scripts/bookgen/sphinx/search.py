@@ -353,10 +353,10 @@ def run_index_job(path: Path) -> None:
     write_index_files(job.folder, joined_index(job.pages, job.facts), job.signature)
 
 
-def write_alongside(app: Sphinx, builder: Builder) -> None:
-    """write-started: a builder that writes its pages beside a worker (``parallel``)
+def write_alongside(app: Sphinx) -> None:
+    """builder-inited: a builder that writes its pages beside a worker (``parallel``)
     has the worker write the index meanwhile."""
-    alongside = getattr(builder, "alongside", None)
+    alongside = getattr(app.builder, "alongside", None)
     if isinstance(alongside, list):
         alongside.append(lambda: write_index_now(app))
 
@@ -380,7 +380,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # After the other extensions marked what the search leaves out (priority 500).
     app.connect("doctree-read", collect_sections, priority=700)
     app.connect("env-get-outdated", reindex_on_language_change)
-    app.connect("write-started", write_alongside)
+    app.connect("builder-inited", write_alongside)
     app.connect("build-finished", write_index)
     app.connect("html-page-context", search_page_context)
     return {"version": "0.1", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
