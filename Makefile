@@ -28,10 +28,11 @@ NPROC        := $(shell nproc 2>/dev/null || echo 1)
 SPHINXJOBS   ?= $(if $(filter-out 0 1,$(NPROC)),-j auto)
 SPHINXOPTS   ?= -W --keep-going -n $(SPHINXJOBS)
 SPHINXBUILD  := $(PY) -m sphinx -c . docs
-CONVERT      := $(PY) scripts/convert.py --posts $(POSTS) --out $(GENERATED) --cache $(BUILDDIR)/cache/convert \
+CONVERTARGS  := --posts $(POSTS) --out $(GENERATED) --cache $(BUILDDIR)/cache/convert \
                 $(if $(BOOK),--book $(BOOK)) $(if $(GLOSSARY),--glossary $(GLOSSARY)) \
                 $(if $(RESOURCES),--resources $(RESOURCES)) $(if $(STATIC),--static $(STATIC)) \
                 $(if $(SITE_URL),--site-url '$(SITE_URL)')
+CONVERT      := $(PY) scripts/convert.py $(CONVERTARGS)
 DOWNLOADS    := $(BUILDDIR)/extra/downloads
 # Debian packages: Chromium for browser tests; TeX Live (LuaLaTeX, latexmk, xindy for the
 # index) with FreeFont and, for what it lacks, Noto CJK, Symbola and Noto Color Emoji
@@ -44,14 +45,12 @@ SYSTEM_PACKAGES := chromium fonts-dejavu-core \
 
 .PHONY: html pdf epub book serve linkcheck convert check-generated test test-fast lint format system-deps clean bench
 
-# Sphinx is not started when nothing the book is made of changed since its last build
-# (booktools.buildstamp signs the pages, configuration, extensions and options).
-STAMP        := PYTHONPATH=scripts $(PY) -m booktools.buildstamp
-
-html: convert
-	@if $(STAMP) check $(BUILDDIR)/html -- html $(SPHINXOPTS); then :; else \
-	  $(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees/html $(BUILDDIR)/html $(SPHINXOPTS) && \
-	  $(STAMP) save $(BUILDDIR)/html -- html $(SPHINXOPTS); fi
+# booktools.htmlbuild converts (as `make convert`) while it imports Sphinx, then runs Sphinx
+# unless nothing the book is made of changed since its last build (booktools.buildstamp
+# signs the pages, configuration, extensions and options).
+html: $(VENV)/.installed
+	PYTHONPATH=scripts $(PY) -m booktools.htmlbuild $(BUILDDIR)/html $(BUILDDIR)/doctrees/html \
+	  --sphinx="$(SPHINXOPTS)" -- $(CONVERTARGS)
 	@echo "The book is in $(BUILDDIR)/html/index.html"
 
 # The PDF and EPUB land in _build/extra/downloads/; the next `make html` publishes and links them.

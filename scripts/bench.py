@@ -13,7 +13,8 @@ fresh process whose peak memory is read from the kernel (``wait4``):
   at the smaller sizes of ``--stock-sizes``; at other sizes its time is extrapolated
   by a least-squares fit of ``t = a*N + b*N^2`` (the stock sidebar costs O(N) per page)
   and marked as such;
-- a no-op rebuild (convert + incremental Sphinx, as ``make html`` runs them, serial or
+- a no-op rebuild (convert + incremental Sphinx, as ``make html`` runs them with
+  ``booktools.htmlbuild``, serial or
   parallel as the Makefile chooses for this machine);
 - the rebuild after one post is edited;
 - the search of the built book in Chromium (``booktools.searchmeter``): the index's
@@ -212,35 +213,24 @@ class Bench:
         print(f"  {'search':<44} N={count:<5} {figures.summary()}")
 
     def rebuilds(self, count: int, book: Path) -> None:
-        """As ``make html``: convert, then Sphinx on the doctrees of the last build, unless
-        the build stamp says nothing it reads changed."""
+        """As ``make html`` (``booktools.htmlbuild``): convert while Sphinx is imported,
+        then Sphinx on the doctrees of the last build, unless the build stamp says nothing
+        it reads changed."""
         options = [*STRICT, *make_html_jobs()]
-        sphinx = shlex.join(self.sphinx_command(book, "make", *options))
-        stamp = [self.python, "-m", "booktools.buildstamp"]
-        where = [str(book / "make"), "--docs", str(book / "docs"), "--", "html", *options]
-        check, save = shlex.join([*stamp, "check", *where]), shlex.join([*stamp, "save", *where])
+        out, doctrees = book / "make", book / "make-doctrees"
         make_html = [
-            "sh",
-            "-c",
-            f"cd {shlex.quote(str(ROOT / 'scripts'))} && ({check} || ({sphinx} && {save}))",
-        ]
-        self.run("make html stamp", count, ["sh", "-c", f"cd {shlex.quote(str(ROOT / 'scripts'))} && {save}"])
-        noop = [self.convert_command(book), make_html]
-        self.run_chain("no-op make html", count, noop)
+            self.python, "-m", "booktools.htmlbuild", str(out), str(doctrees), "--docs", str(book / "docs"),
+            f"--sphinx={shlex.join(options)}", "--", *self.convert_command(book)[2:],
+        ]  # fmt: skip
+        stamp = [self.python, "-m", "booktools.buildstamp"]
+        save = shlex.join([*stamp, "save", str(out), "--docs", str(book / "docs"), "--", "html", *options])
+        scripts = shlex.quote(str(ROOT / "scripts"))
+        self.run("make html stamp", count, ["sh", "-c", f"cd {scripts} && {save}"])
+        in_scripts = ["sh", "-c", f"cd {scripts} && {shlex.join(make_html)}"]
+        self.run("no-op make html", count, in_scripts)
         post = sorted((book / "posts").glob("*.md"))[0]
         post.write_text(post.read_text(encoding="utf-8") + "\nOne more paragraph, added for the benchmark.\n")
-        self.run_chain("make html after editing one post", count, noop)
-
-    def run_chain(self, step: str, count: int, commands: list[list[str]]) -> None:
-        """Several commands as one step: total time, the largest peak memory."""
-        parts = [
-            measure(f"{step} [{i + 1}/{len(commands)}]", count, c, self.log) for i, c in enumerate(commands)
-        ]
-        total = Run(
-            step, count, round(sum(p.seconds for p in parts), 2),
-            max(p.peak_rss_mb for p in parts), all(p.ok for p in parts),
-        )  # fmt: skip
-        self.runs.extend([*parts, total])
+        self.run("make html after editing one post", count, in_scripts)
 
     def extrapolate_stock(self, sizes: Sequence[int]) -> None:
         measured = [

@@ -38,12 +38,12 @@ def _digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def _target(out_dir: Path, relative: str) -> Path:
-    """The file's path, refusing anything that would land outside ``out_dir``."""
-    root = out_dir.resolve()
+def _target(root: Path, relative: str) -> Path:
+    """The file's path, refusing anything that would land outside ``root`` (the output
+    folder, resolved once by the caller: a thousand files resolved it a thousand times)."""
     path = (root / relative).resolve()
     if path == root or root not in path.parents:
-        raise OutputError(f"{relative}: refusing to write outside {out_dir}")
+        raise OutputError(f"{relative}: refusing to write outside {root}")
     return path
 
 
@@ -131,10 +131,11 @@ def sync_tree(out_dir: Path, files: Mapping[str, str | bytes], check: bool = Fal
         _write_manifest(out_dir, Manifest(manifest.files, pending))
     for path, content in planned:
         write_atomic(path, content)
+    root = out_dir.resolve()
     for relative in result.removed:
-        path = _target(out_dir, relative)
+        path = _target(root, relative)
         path.unlink(missing_ok=True)
-        _prune_empty_dirs(path.parent, out_dir.resolve())
+        _prune_empty_dirs(path.parent, root)
     if journal or new_files != manifest.files or manifest.pending or not (out_dir / MANIFEST).exists():
         _write_manifest(out_dir, Manifest(new_files))
     return result
@@ -147,9 +148,10 @@ def _plan(
     did not write, or one edited since it did."""
     result = WriteResult()
     planned: list[tuple[Path, bytes]] = []
+    root = out_dir.resolve()
     for relative in sorted(contents):
         content = contents[relative]
-        path = _target(out_dir, relative)
+        path = _target(root, relative)
         if path.exists():
             current = path.read_bytes()
             if current == content:
@@ -162,7 +164,7 @@ def _plan(
         result.written.append(relative)
         planned.append((path, content))
     for relative in sorted(manifest.names() - set(contents)):
-        path = _target(out_dir, relative)
+        path = _target(root, relative)
         if path.exists() and not manifest.unedited(relative, path.read_bytes()):
             raise OutputError(f"{path}: generated earlier but edited since; move it away to go on")
         result.removed.append(relative)
