@@ -14,8 +14,7 @@ fresh process whose peak memory is read from the kernel (``wait4``):
   by a least-squares fit of ``t = a*N + b*N^2`` (the stock sidebar costs O(N) per page)
   and marked as such;
 - a no-op rebuild (convert + incremental Sphinx, as ``make html`` runs them with
-  ``booktools.htmlbuild``, serial or
-  parallel as the Makefile chooses for this machine);
+  ``booktools.htmlbuild``, serial or parallel as the Makefile chooses for this machine);
 - the rebuild after one post is edited;
 - the search of the built book in Chromium (``booktools.searchmeter``): the index's
   size, what a reader downloads before a query's first results, and the time from the
