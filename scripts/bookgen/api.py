@@ -54,7 +54,7 @@ from .resolve.links import (
 from .resolve.redirects import old_addresses
 from .resolve.related import PostTraits, post_words, related_posts
 from .resolve.terms import Mention
-from .words import post_texts
+from .words import post_texts, reading_minutes
 
 
 @dataclass(frozen=True)
@@ -189,6 +189,7 @@ class PostPage:
     copies: tuple[tuple[str, str, str], ...] = ()  # (output path, root, path) of each image shown
     links: tuple[LinkUse, ...] = ()  # its first link to each other post
     link_counts: LinkCounts = field(default_factory=LinkCounts)
+    reading_minutes: int | None = None  # as the page says (the book's lists say the same)
 
 
 @dataclass(frozen=True)
@@ -294,6 +295,11 @@ def build_book(
         index,
         uses,
         redirects=redirects,
+        reading={
+            post.source: page.reading_minutes
+            for post, page in pages_by_post
+            if page.reading_minutes is not None
+        },
     )
     clock.mark("render")
     reports: list[Report] = []
@@ -470,7 +476,8 @@ def _page_job(index: BookIndex, source_dir: str, files: ImageFiles, page_input: 
         page = render_post_page(resolved.post, source_dir, cited)
         copies = tuple((out, root, path) for out, (root, path) in sorted(images.copies.items()))
         reports = (*images.reports, *link_reports)
-        return PostPage(page, resolved.citations, resolved.mentions, reports, copies, uses, counts)
+        minutes = reading_minutes(resolved.post)
+        return PostPage(page, resolved.citations, resolved.mentions, reports, copies, uses, counts, minutes)
     except Exception as error:  # any fault of the converter on this one post
         text = "\n\n".join(post_texts(post)).encode("utf-8")
         fallback = preformatted_post(text, post.source, error)

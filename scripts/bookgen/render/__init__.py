@@ -31,22 +31,24 @@ def render_book(
     uses: BookUses,
     *,
     redirects: Mapping[str, str] | None = None,
+    reading: Mapping[str, int] | None = None,
 ) -> dict[str, str]:
     """Every generated file of the book, by path relative to the output folder.
 
     ``post_pages`` holds each post's page (``post_page.render_post_page``), by file name;
     ``docs_prefix`` is the output folder's path from the Sphinx source folder;
-    ``redirects`` the blog's old addresses (redirect page -> post file name).
+    ``redirects`` the blog's old addresses (redirect page -> post file name);
+    ``reading`` each post's reading minutes as its page says them, by file name.
     """
     reference = [GLOSSARY_DOC] * (index.glossary is not None)
     reference += [f"{RESOURCES_DIR}/index"] * (index.catalog is not None)
     reference += [TAGS_DOC, ARCHIVE_DOC]
     files = {
-        LANDING: render_landing(book, docs_prefix, reference),
+        LANDING: render_landing(book, docs_prefix, reference, reading),
         BOOK_METADATA: render_book_metadata(book, docs_prefix, index.glossary, redirects or {}),
         f"{TAGS_DOC}.md": render_tags_page(book),
         f"{ARCHIVE_DOC}.md": render_archive_page(book),
-        **render_part_pages(book),
+        **render_part_pages(book, reading),
     }
     if index.glossary is not None:
         files[f"{GLOSSARY_DOC}.md"] = render_glossary_page(index.glossary, uses.mentions, book)

@@ -28,11 +28,14 @@ def part_label(index: int, part: Part) -> str:
     return f"Part {number}: {part.title}"
 
 
-def render_landing(book: Book, docs_prefix: str, reference: Sequence[str] = ()) -> str:
+def render_landing(
+    book: Book, docs_prefix: str, reference: Sequence[str] = (), reading: Mapping[str, int] | None = None
+) -> str:
     """The landing page body, included by the hand-written ``docs/index.md``.
 
     ``docs_prefix`` is this folder's path from the docs root, as toctree entries and
-    card links resolve against the including page.
+    card links resolve against the including page; ``reading`` each post's reading
+    minutes as its page says them, by file name (counted again for a post not in it).
     """
     sections = [
         generated_note("the book file and the posts"),
@@ -58,7 +61,8 @@ def render_landing(book: Book, docs_prefix: str, reference: Sequence[str] = ()) 
         if part.intro:
             sections.append(part.intro)
         cards = "\n\n".join(
-            _card(post, docs_prefix, shown.get(post.source, post.title)) for post in part.posts[:shown_cards]
+            _card(post, docs_prefix, shown.get(post.source, post.title), _minutes(post, reading))
+            for post in part.posts[:shown_cards]
         )
         sections.append(directive("grid", "1 1 2 2", {"gutter": "3"}, cards))
         if len(part.posts) > shown_cards:
@@ -81,24 +85,25 @@ def _more_link(index: int, part: Part, docs_prefix: str) -> str:
     return directive("container", "part-more", body=link + " →")
 
 
-def render_part_pages(book: Book) -> dict[str, str]:
+def render_part_pages(book: Book, reading: Mapping[str, int] | None = None) -> dict[str, str]:
     """The own page of each part with more posts than the landing page shows, by file
     name: every post of the part in book order, one line each (title, date, reading
     time), so even a part of thousands of posts stays a page of a few hundred KB.
 
     The parts' posts stay in the landing page's toctrees (sidebar, PDF, EPUB order);
     these pages are in none, marked ``orphan``, reached from the landing page.
+    ``reading``: as for ``render_landing``.
     """
     shown = distinct_titles(book.posts)
     shown_cards = cards_per_part(len(book.parts))
     return {
-        f"{part_docname(index + 1)}.md": _part_page(index, part, shown)
+        f"{part_docname(index + 1)}.md": _part_page(index, part, shown, reading)
         for index, part in enumerate(book.parts)
         if len(part.posts) > shown_cards
     }
 
 
-def _part_page(index: int, part: Part, shown: Mapping[str, str]) -> str:
+def _part_page(index: int, part: Part, shown: Mapping[str, str], reading: Mapping[str, int] | None) -> str:
     sections = [
         front_matter({"orphan": True}).rstrip("\n"),
         generated_note("the book file and the posts"),
@@ -107,17 +112,24 @@ def _part_page(index: int, part: Part, shown: Mapping[str, str]) -> str:
     if part.intro:
         sections.append(part.intro)  # curated, trusted MyST
     sections.append(f"{len(part.posts)} posts, in the order of the book.")
-    sections.append("\n".join(f"- {_part_line(post, shown)}" for post in part.posts))
+    sections.append("\n".join(f"- {_part_line(post, shown, _minutes(post, reading))}" for post in part.posts))
     return "\n\n".join(sections) + "\n"
 
 
-def _part_line(post: Post, shown: Mapping[str, str]) -> str:
+def _part_line(post: Post, shown: Mapping[str, str], minutes: int) -> str:
     """A post on its part's page: title, date (if it has one) and reading time."""
     pieces = [_post_link(post, "../", shown.get(post.source, post.title))]
     if post.date is not None:
         pieces.append(escape_text(format_date(post)))
-    pieces.append(f"{reading_minutes(post)} min read")
+    pieces.append(f"{minutes} min read")
     return " · ".join(pieces)
+
+
+def _minutes(post: Post, reading: Mapping[str, int] | None) -> int:
+    """The post's reading minutes: as its page was rendered with, else counted (the
+    count walks the whole post: 0.07 s a rebuild at 1,000 posts)."""
+    known = reading.get(post.source) if reading else None
+    return known if known is not None else reading_minutes(post)
 
 
 def distinct_titles(posts: Sequence[Post]) -> dict[str, str]:
@@ -143,8 +155,8 @@ def _toc_entry(post: Post, docs_prefix: str, shown: Mapping[str, str]) -> str:
     return f"{role_text(shown[post.source])} <{target}>" if post.source in shown else target
 
 
-def _card(post: Post, docs_prefix: str, title: str) -> str:
-    meta = f"{escape_text(format_date(post))} · {reading_minutes(post)} min read"
+def _card(post: Post, docs_prefix: str, title: str, minutes: int) -> str:
+    meta = f"{escape_text(format_date(post))} · {minutes} min read"
     body = escape_text(summary_sentence(post), line_start=True) + "\n\n" + directive("card-footer", body=meta)
     return directive(
         "grid-item-card",
