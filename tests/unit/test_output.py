@@ -38,6 +38,22 @@ def test_never_writes_outside_its_folder(tmp_path: Path) -> None:
     assert not (tmp_path / "escape.md").exists()
 
 
+@pytest.mark.parametrize("name", ["posts/a.md", "posts/deeper/b.md", "c.md", "posts/../c.md"])
+def test_never_follows_a_link_planted_in_its_folder_out_of_it(tmp_path: Path, name: str) -> None:
+    """A link in the output folder, to a folder or to a file outside, is refused as its
+    target would be: nothing outside is read or written."""
+    out, outside = tmp_path / "gen", tmp_path / "outside"
+    (outside / "deeper").mkdir(parents=True)
+    for target in ("a.md", "deeper/b.md", "c.md"):
+        (outside / target).write_text("not the converter's")
+    out.mkdir()
+    (out / "posts").symlink_to(outside, target_is_directory=True)
+    (out / "c.md").symlink_to(outside / "c.md")
+    with pytest.raises(OutputError, match="outside"):
+        sync_tree(out, {name: "generated"})
+    assert all((outside / t).read_text() == "not the converter's" for t in ("a.md", "deeper/b.md", "c.md"))
+
+
 def test_keeps_a_generated_file_edited_by_hand(tmp_path: Path) -> None:
     sync_tree(tmp_path, {"a.md": "A"})
     (tmp_path / "a.md").write_text("edited")

@@ -38,13 +38,29 @@ def _digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def _target(root: Path, relative: str) -> Path:
-    """The file's path, refusing anything that would land outside ``root`` (the output
-    folder, resolved once by the caller: a thousand files resolved it a thousand times)."""
-    path = (root / relative).resolve()
-    if path == root or root not in path.parents:
-        raise OutputError(f"{relative}: refusing to write outside {root}")
-    return path
+class _Targets:
+    """Files' paths in the output folder, each refused if it would land outside it.
+
+    Each folder is resolved once, not once per file in it (resolving every file's whole
+    path took 0.05 s of each run at 1,000 posts); a file that is itself a symbolic link
+    is resolved on its own, so a link planted in the folder still counts as its target.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.root = out_dir.resolve()
+        self._folders: dict[str, Path] = {}
+
+    def __call__(self, relative: str) -> Path:
+        folder, _, name = relative.rpartition("/")
+        parent = self._folders.get(folder)
+        if parent is None:
+            parent = self._folders[folder] = (self.root / folder).resolve()
+        path = parent / name
+        if name in ("", ".", "..") or path.is_symlink():
+            path = path.resolve()
+        if path == self.root or self.root not in path.parents:
+            raise OutputError(f"{relative}: refusing to write outside {self.root}")
+        return path
 
 
 @dataclass(frozen=True)
@@ -131,11 +147,11 @@ def sync_tree(out_dir: Path, files: Mapping[str, str | bytes], check: bool = Fal
         _write_manifest(out_dir, Manifest(manifest.files, pending))
     for path, content in planned:
         write_atomic(path, content)
-    root = out_dir.resolve()
+    target = _Targets(out_dir)
     for relative in result.removed:
-        path = _target(root, relative)
+        path = target(relative)
         path.unlink(missing_ok=True)
-        _prune_empty_dirs(path.parent, root)
+        _prune_empty_dirs(path.parent, target.root)
     if journal or new_files != manifest.files or manifest.pending or not (out_dir / MANIFEST).exists():
         _write_manifest(out_dir, Manifest(new_files))
     return result
@@ -148,10 +164,10 @@ def _plan(
     did not write, or one edited since it did."""
     result = WriteResult()
     planned: list[tuple[Path, bytes]] = []
-    root = out_dir.resolve()
+    target = _Targets(out_dir)
     for relative in sorted(contents):
         content = contents[relative]
-        path = _target(root, relative)
+        path = target(relative)
         if path.exists():
             current = path.read_bytes()
             if current == content:
@@ -164,7 +180,7 @@ def _plan(
         result.written.append(relative)
         planned.append((path, content))
     for relative in sorted(manifest.names() - set(contents)):
-        path = _target(root, relative)
+        path = target(relative)
         if path.exists() and not manifest.unedited(relative, path.read_bytes()):
             raise OutputError(f"{path}: generated earlier but edited since; move it away to go on")
         result.removed.append(relative)
