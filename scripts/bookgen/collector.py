@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 
 @contextlib.contextmanager
@@ -19,3 +20,35 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def settled_heap() -> Iterator[Callable[[], None]]:
+    """Yields ``settle``, to be called between pages in a worker that keeps something of
+    every page it reads or writes.
+
+    Each collection of the oldest generation walks every object the worker made and
+    kept, so their number grows with the pages done and the walks with its square: at
+    3,000 posts a reading worker spent 11 s of its 35 s collecting, at 1,000 posts 2.3 s
+    of 10.5 s. After such a collection, the next ``settle`` (between two pages, when no
+    page's tree is half made) collects once more, so only what is kept survives, and
+    freezes it: later walks skip it, and the collector's work grows with the pages."""
+    collected = False
+
+    def note(phase: str, info: dict[str, Any]) -> None:
+        nonlocal collected
+        if phase == "stop" and info["generation"] == 2:
+            collected = True
+
+    def settle() -> None:
+        nonlocal collected
+        if collected:
+            gc.collect()
+            gc.freeze()
+            collected = False
+
+    gc.callbacks.append(note)
+    try:
+        yield settle
+    finally:
+        gc.callbacks.remove(note)

@@ -45,7 +45,7 @@ from sphinx.util.build_phase import BuildPhase
 from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
-from ..collector import collector_paused
+from ..collector import collector_paused, settled_heap
 from . import timings
 
 logger = logging.getLogger(__name__)
@@ -164,8 +164,10 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
 
         def read_share(share: list[str]) -> bytes:
             self.env._app = self._app
-            for docname in share:
-                self.read_doc(docname, _cache=False)
+            with settled_heap() as settle:
+                for docname in share:
+                    self.read_doc(docname, _cache=False)
+                    settle()
             return pickle.dumps(self.env, pickle.HIGHEST_PROTOCOL)
 
         def merge(share: list[str], read: bytes) -> None:
@@ -317,8 +319,10 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
         and the worker's seconds."""
         known = set(self.images)
         self.seconds = dict.fromkeys(self.seconds, 0.0)
-        for docname in docnames:
-            self.write_page(docname)
+        with settled_heap() as settle:
+            for docname in docnames:
+                self.write_page(docname)
+                settle()
         return {source: name for source, name in self.images.items() if source not in known}, self.seconds
 
 
