@@ -50,7 +50,7 @@ SYSTEM_PACKAGES := chromium fonts-dejavu-core \
 # signs the pages, configuration, extensions and options).
 html: $(VENV)/.installed
 	PYTHONPATH=scripts $(PY) -m booktools.htmlbuild $(BUILDDIR)/html $(BUILDDIR)/doctrees/html \
-	  --sphinx="$(SPHINXOPTS)" -- $(CONVERTARGS)
+	  -- $(SPHINXOPTS) -- $(CONVERTARGS)
 	@echo "The book is in $(BUILDDIR)/html/index.html"
 
 # The PDF and EPUB land in _build/extra/downloads/; the next `make html` publishes and links them.
@@ -73,7 +73,10 @@ epub: convert
 	@mkdir -p $(DOWNLOADS) && cp $(BUILDDIR)/epub/book.epub $(DOWNLOADS)/
 	@echo "The EPUB is in $(DOWNLOADS)/book.epub"
 
-book: pdf epub html
+# The HTML last, once the downloads it links exist (and once they have converted the posts).
+book:
+	$(MAKE) pdf epub
+	$(MAKE) html
 
 # Check every external address (posts and resources); report in _build/linkcheck/report.md.
 linkcheck: convert

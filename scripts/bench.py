@@ -219,7 +219,7 @@ class Bench:
         out, doctrees = book / "make", book / "make-doctrees"
         make_html = [
             self.python, "-m", "booktools.htmlbuild", str(out), str(doctrees), "--docs", str(book / "docs"),
-            f"--sphinx={shlex.join(options)}", "--", *self.convert_command(book)[2:],
+            "--", *options, "--", *self.convert_command(book)[2:],
         ]  # fmt: skip
         stamp = [self.python, "-m", "booktools.buildstamp"]
         save = shlex.join([*stamp, "save", str(out), "--docs", str(book / "docs"), "--", "html", *options])

@@ -54,7 +54,7 @@ from .resolve.links import (
 from .resolve.redirects import old_addresses
 from .resolve.related import PostTraits, post_words, related_posts
 from .resolve.terms import Mention
-from .words import post_texts, reading_minutes
+from .words import minutes_to_read, post_texts, word_count
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ class PostPage:
     copies: tuple[tuple[str, str, str], ...] = ()  # (output path, root, path) of each image shown
     links: tuple[LinkUse, ...] = ()  # its first link to each other post
     link_counts: LinkCounts = field(default_factory=LinkCounts)
-    reading_minutes: int | None = None  # as the page says (the book's lists say the same)
+    word_count: int | None = None  # the post's words as read, counted once for the book's lists
 
 
 @dataclass(frozen=True)
@@ -216,6 +216,7 @@ class BookBuild:
     copies: dict[str, str] = field(default_factory=dict)  # output path -> file on disk to copy there
     reused: dict[str, int] = field(default_factory=dict)  # per-post results from the cache, by job
     link_counts: dict[str, LinkCounts] = field(default_factory=dict)  # by post file name
+    word_counts: dict[str, int] = field(default_factory=dict)  # by post file name, as its page counted them
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the build
 
     @property
@@ -288,6 +289,10 @@ def build_book(
     endings = chapter_endings(book, post_pages, book_traits(book, post_pages, words, index))
     clock.mark("backlinks and related")
     pages_by_post = list(zip(book.posts, post_pages, strict=True))
+    word_counts = {
+        post.source: page.word_count if page.word_count is not None else word_count(post)
+        for post, page in pages_by_post
+    }
     pages = render_book(
         book,
         {post.source: page.page + endings.get(post.source, "") for post, page in pages_by_post},
@@ -295,11 +300,7 @@ def build_book(
         index,
         uses,
         redirects=redirects,
-        reading={
-            post.source: page.reading_minutes
-            for post, page in pages_by_post
-            if page.reading_minutes is not None
-        },
+        reading={source: minutes_to_read(count) for source, count in word_counts.items()},
     )
     clock.mark("render")
     reports: list[Report] = []
@@ -314,7 +315,7 @@ def build_book(
     copies = {out: sources.file_path(root, path) for page in post_pages for out, root, path in page.copies}
     counts = {post.source: page.link_counts for post, page in pages_by_post}
     build = BookBuild(pages, reports, post_reports, skipped_lines, book, index, uses, copies, jobs.hits)
-    return dataclasses.replace(build, link_counts=counts, timings=clock.seconds)
+    return dataclasses.replace(build, link_counts=counts, word_counts=word_counts, timings=clock.seconds)
 
 
 class StageClock:
@@ -476,8 +477,8 @@ def _page_job(index: BookIndex, source_dir: str, files: ImageFiles, page_input: 
         page = render_post_page(resolved.post, source_dir, cited)
         copies = tuple((out, root, path) for out, (root, path) in sorted(images.copies.items()))
         reports = (*images.reports, *link_reports)
-        minutes = reading_minutes(resolved.post)
-        return PostPage(page, resolved.citations, resolved.mentions, reports, copies, uses, counts, minutes)
+        words = word_count(post)
+        return PostPage(page, resolved.citations, resolved.mentions, reports, copies, uses, counts, words)
     except Exception as error:  # any fault of the converter on this one post
         text = "\n\n".join(post_texts(post)).encode("utf-8")
         fallback = preformatted_post(text, post.source, error)

@@ -26,7 +26,7 @@ from .resolve.catalog import ResourceFileError
 from .resolve.curator import candidate_terms
 from .resolve.glossary import GlossaryFileError
 from .resolve.links import LinkCounts
-from .words import post_texts, word_count
+from .words import post_texts
 from .write.tree import OutputError, WriteResult, sync_tree, tree_matches_manifest
 
 EXIT_OK, EXIT_STALE, EXIT_ERROR = 0, 1, 2
@@ -242,7 +242,7 @@ def print_report(build: BookBuild, console: Console, *, quiet: bool, curator: bo
         for post in build.book.posts:
             count = len(build.post_reports[post.source])
             console.out(
-                f"{post.source}: {post.shape.value}, {word_count(post)} words, "
+                f"{post.source}: {post.shape.value}, {build.word_counts.get(post.source, 0)} words, "
                 f"{link_summary(build.link_counts.get(post.source))}"
                 f"{count} report{'s' * (count != 1)} -> {post_docname(post.slug)}.md"
             )

@@ -1,4 +1,5 @@
-"""The garbage collector paused while many objects are loaded that are not garbage."""
+"""The garbage collector kept from walking, again and again, objects that are not garbage:
+paused while many are loaded, and, in a worker, what it keeps frozen as it goes."""
 
 from __future__ import annotations
 
@@ -32,7 +33,9 @@ def settled_heap() -> Iterator[Callable[[], None]]:
     3,000 posts a reading worker spent 11 s of its 35 s collecting, at 1,000 posts 2.3 s
     of 10.5 s. After such a collection, the next ``settle`` (between two pages, when no
     page's tree is half made) collects once more, so only what is kept survives, and
-    freezes it: later walks skip it, and the collector's work grows with the pages."""
+    freezes it: later walks skip it, and the collector's work grows with the pages.
+    For forked workers only: the freeze lasts as long as the process, so a cycle frozen
+    and dropped later is never collected."""
     collected = False
 
     def note(phase: str, info: dict[str, Any]) -> None:

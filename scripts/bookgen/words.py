@@ -70,7 +70,11 @@ def word_count(post: Post) -> int:
 
 
 def reading_minutes(post: Post) -> int:
-    return max(1, math.ceil(word_count(post) / WORDS_PER_MINUTE))
+    return minutes_to_read(word_count(post))
+
+
+def minutes_to_read(words: int) -> int:
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
 EXCERPT_MAX_WORDS = 40

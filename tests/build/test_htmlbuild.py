@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from tests.helpers import ROOT, write_posts
@@ -15,14 +16,16 @@ POSTS = {
 }
 
 
-def make_html(tmp: Path, posts: Path) -> subprocess.CompletedProcess[str]:
+def make_html(
+    tmp: Path, posts: Path, sphinx: Sequence[str] = ("-W", "--keep-going", "-n", "-q")
+) -> subprocess.CompletedProcess[str]:
     """The driver as the Makefile runs it, on a book in ``tmp``."""
     docs = tmp / "docs"
     if not docs.exists():
         shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("generated"))
     convert = ["--posts", str(posts), "--out", str(docs / "generated"), "--docs", str(docs)]
     command = [sys.executable, "-m", "booktools.htmlbuild", str(tmp / "html"), str(tmp / "doctrees")]
-    command += ["--docs", str(docs), "--sphinx=-W --keep-going -n -q", "--", *convert, "-q"]
+    command += ["--docs", str(docs), "--", *sphinx, "--", *convert, "-q"]
     return subprocess.run(command, cwd=ROOT / "scripts", capture_output=True, text=True, check=False)
 
 
@@ -45,3 +48,24 @@ def test_a_failed_conversion_fails_the_build_and_builds_nothing(tmp_path: Path) 
     failed = make_html(tmp_path, tmp_path / "no-such-folder")
     assert failed.returncode != 0 and "no such folder of posts" in failed.stderr
     assert not (tmp_path / "html").exists()
+
+
+def test_a_failed_sphinx_build_fails_and_leaves_no_stamp(tmp_path: Path) -> None:
+    """Options reach Sphinx as the shell split them, quotes and all; a build that fails
+    (here, strict mode and a setting Sphinx does not know) signs nothing."""
+    posts = write_posts(tmp_path / "posts", POSTS)
+    failed = make_html(tmp_path, posts, ["-W", "-D", "no_such_setting=a b"])
+    assert failed.returncode != 0 and "no_such_setting" in failed.stderr
+    assert not (tmp_path / "html" / ".book-stamp").exists()
+
+
+def test_the_driver_splits_its_words_sphinx_options_and_converter_arguments() -> None:
+    from booktools.htmlbuild import sections
+
+    argv = ["out", "trees", "--docs", "d", "--", "-W", "-D", 'html_title=My "book"', "--", "--posts", "p"]
+    assert sections(argv) == (
+        ["out", "trees", "--docs", "d"],
+        ["-W", "-D", 'html_title=My "book"'],
+        ["--posts", "p"],
+    )
+    assert sections(["out", "trees"]) == (["out", "trees"], [], [])

@@ -114,3 +114,31 @@ def test_the_converter_writes_the_part_pages() -> None:
     parts = sorted(name for name in pages if name.startswith("parts/"))
     assert parts == [f"{part_docname(1)}.md", f"{part_docname(2)}.md"]
     assert all(f"{post_docname('note-1')}>`" in pages[name] for name in parts[1:])
+
+
+def test_the_book_lists_tell_the_reading_time_of_each_post_as_counted_once() -> None:
+    """The converter counts each post's words once, in its page's job; the landing page's
+    cards and the parts' pages tell the minutes from that count, and the minutes they
+    are given (counted here when not given)."""
+    from bookgen.words import minutes_to_read, word_count
+
+    long_post = Post(
+        source="long.md",
+        title="A long post",
+        shape=Shape.MARKDOWN,
+        body=(Paragraph((Text("word " * 700),)),),
+        date=dt.date(2000, 12, 31),  # in the one part, the year's
+    )
+    book = assemble_book(None, [*synthetic_book(40, 1).posts, long_post], "Many posts")
+    assert minutes_to_read(word_count(long_post)) == 4
+    given = {"p00000.md": 9}
+    pages = render_part_pages(book, given)
+    page = next(iter(pages.values()))
+    line = {slug: text for text, slug in re.findall(r"^- (.*<\.\./posts/([^>]+)>`.*)$", page, re.MULTILINE)}
+    posts = {post.source: post.slug for post in book.posts}
+    assert line[posts["p00000.md"]].endswith("9 min read")
+    assert line[posts["long.md"]].endswith("4 min read")  # not given: counted
+    landing = render_landing(book, PREFIX, reading=given)
+    assert "1 January 2000 · 9 min read" in landing
+    built = build_book(Sources([("a.md", b"---\ntitle: A\n---\n\n" + b"word " * 500)]))
+    assert built.word_counts == {"a.md": word_count(built.book.posts[0])}

@@ -38,7 +38,7 @@ def render_book(
     ``post_pages`` holds each post's page (``post_page.render_post_page``), by file name;
     ``docs_prefix`` is the output folder's path from the Sphinx source folder;
     ``redirects`` the blog's old addresses (redirect page -> post file name);
-    ``reading`` each post's reading minutes as its page says them, by file name.
+    ``reading`` each post's reading minutes, by file name, counted once by the caller.
     """
     reference = [GLOSSARY_DOC] * (index.glossary is not None)
     reference += [f"{RESOURCES_DIR}/index"] * (index.catalog is not None)

@@ -35,7 +35,7 @@ def render_landing(
 
     ``docs_prefix`` is this folder's path from the docs root, as toctree entries and
     card links resolve against the including page; ``reading`` each post's reading
-    minutes as its page says them, by file name (counted again for a post not in it).
+    minutes, by file name, counted once by the caller (counted here for a post not in it).
     """
     sections = [
         generated_note("the book file and the posts"),
@@ -126,8 +126,8 @@ def _part_line(post: Post, shown: Mapping[str, str], minutes: int) -> str:
 
 
 def _minutes(post: Post, reading: Mapping[str, int] | None) -> int:
-    """The post's reading minutes: as its page was rendered with, else counted (the
-    count walks the whole post: 0.07 s a rebuild at 1,000 posts)."""
+    """The post's reading minutes: as given, else counted (the count walks the whole
+    post: for every post, 0.07 s of each rebuild at 1,000 posts)."""
     known = reading.get(post.source) if reading else None
     return known if known is not None else reading_minutes(post)
 

@@ -248,11 +248,11 @@ class FastNavigation:
             stored = load_pickle(path) if path is not None else None
             template = stored if isinstance(stored, NavigationTemplate) else None
             if template is None:
-                template = self._from_another_folder(app, key) or _render_template(
-                    app, source, helper, show_nav_level, kwargs
-                )
-                if path is not None:  # rebased or drawn, the next build loads it
-                    store_pickle(path, template)
+                template = self._from_another_folder(app, key)
+            if template is None:
+                template = _render_template(app, source, helper, show_nav_level, kwargs)
+            if template is not stored and path is not None:  # rebased or drawn: stored for the next build
+                store_pickle(path, template)
             self.templates[key] = template
         return self.templates[key]
 

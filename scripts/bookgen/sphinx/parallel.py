@@ -16,7 +16,8 @@ so the compiled templates and the folder's sidebar (``nav``) are inherited by ev
 worker instead of being made again in each. Work that needs the environment alone (the
 search index, and Sphinx's inventory) runs in a worker beside the pages. A write of few
 pages (an edit) stays in the main process, where forking for the pages would cost more
-than the work, with that one worker beside it; a read of few pages stays in one process.
+than the work, with two workers beside it (the index, the inventory); a read of few
+pages stays in one process.
 After an edit's read the workers beside are forked at once, as soon as the environment
 is complete (``env-get-updated``), so that their work runs while Sphinx pickles the
 environment, not only while the pages are written: at 1,000 posts the main process
@@ -31,7 +32,7 @@ import pickle
 import posixpath
 import time
 from collections.abc import Callable, Iterator, Sequence, Set
-from contextlib import ExitStack, contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ MIN_CHUNK = 10
 # for each worker cost more than they save).
 READ_PARALLEL_FROM = 24
 # Fewer pages than this to write (beyond the first of each folder): the pages in one
-# process, and what needs only the environment in one worker beside it.
+# process, and what needs only the environment in two workers beside it.
 PARALLEL_FROM = 8
 # Doctrees a serial read keeps in memory for the write (Sphinx keeps them all).
 KEEP_IN_MEMORY = 100
@@ -124,8 +125,8 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
     def init(self) -> None:
         super().init()
         # Work that needs only the environment (the search index), which extensions add
-        # on builder-inited: with two CPUs, one worker runs it, and another Sphinx's
-        # inventory, beside the pages.
+        # on builder-inited: run beside the pages with Sphinx's inventory, by one worker
+        # in a parallel write, by one worker each after an edit.
         self.alongside: list[Callable[[], None]] = []
         self.beside: list[ParallelTasks] = []  # those workers, while they run
         # This build's workers did that work and wrote the inventory: the main process
@@ -204,7 +205,9 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
         (self.outdir / self.searchindex_filename).unlink(missing_ok=True)
 
     def handle_finish(self) -> None:
-        """As Sphinx's, less the inventory when a worker wrote it beside the pages."""
+        """As Sphinx's, less the inventory when a worker wrote it beside the pages. Workers
+        forked after an edit's read are joined first, had no page been written."""
+        self.join_beside()
         self.finish_tasks.add_task(self.dump_search_index)
         if not self.written_beside:
             self.finish_tasks.add_task(self.dump_inventory)
@@ -233,9 +236,11 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
             timings.record(stage, seconds)
 
     def write_in_parallel_allowed(self) -> bool:
-        """Whether the write will be parallel, known before Sphinx decides it."""
-        allowed = parallel_available and self._app.parallel > 1 and self.allow_parallel
-        return allowed and self._app.is_parallel_allowed("write")
+        """Whether the write will be parallel, known before Sphinx decides it (as its
+        ``Builder.build`` does, without its warnings about extensions, said once there)."""
+        if not (parallel_available and self._app.parallel > 1 and self.allow_parallel):
+            return False
+        return all(extension.parallel_write_safe for extension in self._app.extensions.values())
 
     def start_beside(self) -> None:
         """Fork the workers beside the pages (once a build): the search index and the
@@ -338,7 +343,8 @@ def bounded_doctree_cache(app: Sphinx, doctree: nodes.document) -> None:
 
 def start_beside_after_edit(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-get-updated, after every other handler: the environment is complete, so after
-    a read of few pages the workers beside the pages start now."""
+    a read of few pages the workers beside the pages start now (a read of few pages is
+    mostly a write of few: the pages read and those listing them)."""
     builder = app.builder
     if (
         isinstance(builder, BookHTMLBuilder)
@@ -349,8 +355,17 @@ def start_beside_after_edit(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return []
 
 
+def join_beside_on_failure(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: a build that failed before its write still waits for its workers."""
+    builder = app.builder
+    if exception is not None and isinstance(builder, BookHTMLBuilder):
+        with suppress(Exception):  # the build's own exception is the one to report
+            builder.join_beside()
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(BookHTMLBuilder, override=True)
     app.connect("env-get-updated", start_beside_after_edit, priority=900)
+    app.connect("build-finished", join_beside_on_failure, priority=100)
     app.connect("doctree-read", bounded_doctree_cache)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
