@@ -40,6 +40,7 @@ extensions = [
     "bookgen.sphinx.parallel",
     "bookgen.sphinx.timings",
     "bookgen.sphinx.heap",
+    "bookgen.sphinx.imports",
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",

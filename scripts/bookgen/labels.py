@@ -25,6 +25,9 @@ TAGS_DOC = "tags"
 ARCHIVE_DOC = "archive"
 PARTS_DIR = "parts"
 IMAGES_DIR = "images"  # the posts' local images, copied
+# In a build's doctrees folder: the modules the build imported (``sphinx.imports``), which
+# ``make html``'s driver (``booktools.htmlbuild``) imports while the converter runs.
+IMPORTED_MODULES = "imported-modules.txt"
 
 
 def post_docname(slug: str) -> str:

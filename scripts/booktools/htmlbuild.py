@@ -5,14 +5,14 @@
 The converter runs in a process of its own (``scripts/convert.py CONVERT-ARGS``). With
 two CPUs or more, this one meanwhile imports Sphinx, its built-in extensions, the
 book's extensions and its theme, and every module the last build imported besides (the
-extensions import most of theirs only when Sphinx sets them up; the list is kept in the
-doctrees folder): work every build needs that does not depend on the converted pages,
-at 1,000 posts 0.45 s of an edit's rebuild, done on the second CPU while the converter
-uses the first. No build is started: when the converter is done, the build stamp
-(``buildstamp``) says whether anything the book is made of changed; if not, Sphinx is
-not run, else it builds here, in this process, and the stamp is saved after a
-successful build. The options are words as the shell split them, as ``sphinx-build``
-and ``scripts/convert.py`` would get them.
+extensions import most of theirs only when Sphinx sets them up; the extension
+``bookgen.sphinx.imports`` names them in the doctrees folder): work every build needs
+that does not depend on the converted pages, at 1,000 posts 0.45 s of an edit's
+rebuild, done on the second CPU while the converter uses the first. No build is
+started: when the converter is done, the build stamp (``buildstamp``) says whether
+anything the book is made of changed; if not, Sphinx is not run, else it builds here,
+in this process, and the stamp is saved after a successful build. The options are
+words as the shell split them, as ``sphinx-build`` and ``scripts/convert.py`` get them.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bookgen.labels import IMPORTED_MODULES
+
 from .buildstamp import ROOT, book_sources, save, up_to_date
 
 CONVERT = ROOT / "scripts" / "convert.py"
-# In the doctrees folder: the modules the last build imported, one name a line.
-IMPORTED = "imported-modules.txt"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,22 +73,13 @@ def preload_sphinx(conf: Path, imported: Path) -> None:
                 importlib.import_module(name)
 
 
-def remember_imports(imported: Path, names: set[str]) -> None:
-    """Name in ``imported`` the modules this build imported (rewritten only if changed)."""
-    text = "".join(f"{name}\n" for name in sorted(names) if not name.startswith("__"))
-    with contextlib.suppress(OSError):
-        if not imported.is_file() or imported.read_text(encoding="utf-8") != text:
-            imported.write_text(text, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     own, options, convert_args = sections(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(own)
-    before = set(sys.modules)
     converter = subprocess.Popen([sys.executable, str(CONVERT), *convert_args])
     try:
         if (os.cpu_count() or 1) > 1:  # on one CPU the imports would only make a no-op slower
-            preload_sphinx(ROOT / "conf.py", args.doctrees / IMPORTED)
+            preload_sphinx(ROOT / "conf.py", args.doctrees / IMPORTED_MODULES)
     finally:
         status = converter.wait()
     if status != 0:
@@ -104,7 +95,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = sphinx_build([*sphinx_args, *options])
     if status == 0:
         save(args.outdir, sources, stamp_words)
-        remember_imports(args.doctrees / IMPORTED, set(sys.modules) - before)
     return status
 
 

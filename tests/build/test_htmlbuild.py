@@ -36,6 +36,9 @@ def test_builds_the_book_then_leaves_sphinx_alone_until_a_post_changes(tmp_path:
     assert "WARNING" not in first.stderr
     page = next((tmp_path / "html").rglob("first.html"))
     assert "The first post." in page.read_text(encoding="utf-8")
+    # What the build imported, for the next one to import while the converter runs.
+    imported = (tmp_path / "doctrees" / "imported-modules.txt").read_text(encoding="utf-8").split()
+    assert {"myst_parser.sphinx_ext.main", "sphinx_design.cards"} <= set(imported)
     again = make_html(tmp_path, posts)
     assert again.returncode == 0 and "Sphinx not run" in again.stdout
     (posts / "2022-01-01-first.md").write_text("---\ntitle: First\n---\n\nThe first post, edited.\n", "utf-8")
