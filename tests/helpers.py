@@ -211,8 +211,8 @@ def _post_text(data: bytes, name: str) -> tuple[list[str], str]:
     fields = clean_fields(read_fields(split.fields, name), name)
     body = split.body
     if len(data) <= MAX_PARSED_BYTES and detect_shape(name, body, split.has_front_matter) is Shape.MARKDOWN:
-        body = _html_shown(body)
-    return [fields.title, fields.description, *fields.tags], _without_markup_words(body)
+        body = _without_markup_words(_html_shown(body))  # plain text shows all it says: "$0$" too
+    return [fields.title, fields.description, *fields.tags], body
 
 
 def _without_markup_words(body: str) -> str:

@@ -27,7 +27,7 @@ from .resolve.curator import candidate_terms
 from .resolve.glossary import GlossaryFileError
 from .resolve.links import LinkCounts
 from .words import post_texts
-from .write.tree import OutputError, WriteResult, sync_tree, tree_matches_manifest
+from .write.tree import OutputError, WriteResult, output_stamps, sync_tree, tree_matches_manifest
 
 EXIT_OK, EXIT_STALE, EXIT_ERROR = 0, 1, 2
 CURATED_ERRORS = (BookFileError, GlossaryFileError, ResourceFileError)
@@ -150,14 +150,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     files = [*sources.skipped, *file_stamps(sources)]
     fingerprint = inputs_fingerprint(cache.code, [*settings, *files], [*sources.posts, *curated])
     last = cache.last_run(fingerprint)
-    if last is not None and tree_matches_manifest(args.out):
-        status, lines = last
-        Console.replay(lines)
+    if last is not None and tree_matches_manifest(args.out, last.stamps):
+        Console.replay(last.output)
         print(f"converted {len(sources.posts)} posts: nothing to write, inputs unchanged since the last run")
-        return status
+        return last.status
     console = Console()
     status = convert(args, sources, console)
-    cache.store_run(fingerprint, status, console.lines)
+    cache.store_run(fingerprint, status, console.lines, {} if args.check else output_stamps(args.out))
     return status
 
 

@@ -15,8 +15,9 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -153,8 +154,9 @@ class JobCache:
         if self.folder is not None and self._used.keys() != self._entries().keys():
             store_pickle(self.folder / JOBS_FILE, self._used)
 
-    def last_run(self, fingerprint: str) -> tuple[int, list[str]] | None:
-        """Exit status and printed lines of the last run, if it had these very inputs.
+    def last_run(self, fingerprint: str) -> LastRun | None:
+        """Exit status, printed lines and output stamps of the last run, if it had these
+        very inputs.
 
         A damaged file, or one of another shape, is ignored: the run is simply done again.
         """
@@ -166,15 +168,27 @@ class JobCache:
             return None
         return read_last_run(sealed, fingerprint)
 
-    def store_run(self, fingerprint: str, status: int, output: list[str]) -> None:
+    def store_run(
+        self, fingerprint: str, status: int, output: list[str], stamps: Mapping[str, list[int]]
+    ) -> None:
         if self.folder is not None:
-            data = {"fingerprint": fingerprint, "status": status, "output": output}
+            data = {"fingerprint": fingerprint, "status": status, "output": output, "stamps": stamps}
             write_atomic(self.folder / LAST_RUN, seal(json.dumps(data, indent=1).encode()))
 
 
-def read_last_run(sealed: bytes, fingerprint: str) -> tuple[int, list[str]] | None:
-    """The status and lines ``store_run`` recorded for ``fingerprint``, or None for
-    anything else: another run's inputs, damaged bytes, or JSON of another shape."""
+@dataclass(frozen=True)
+class LastRun:
+    """What the last run said and left: its exit status, its printed lines, and each
+    file it left in the output folder with its size and time (``write.tree.output_stamps``)."""
+
+    status: int
+    output: list[str]
+    stamps: dict[str, list[int]]
+
+
+def read_last_run(sealed: bytes, fingerprint: str) -> LastRun | None:
+    """What ``store_run`` recorded for ``fingerprint``, or None for anything else:
+    another run's inputs, damaged bytes, or JSON of another shape."""
     payload = unseal(sealed)
     if payload is None:
         return None
@@ -189,7 +203,10 @@ def read_last_run(sealed: bytes, fingerprint: str) -> tuple[int, list[str]] | No
         return None
     if not all(isinstance(line, str) for line in output):
         return None
-    return status, output
+    stamps = data.get("stamps")
+    if not isinstance(stamps, dict):
+        stamps = {}  # a record from before stamps: every file is read instead
+    return LastRun(status, output, stamps)
 
 
 def inputs_fingerprint(code: str, settings: Iterable[str], files: Iterable[tuple[str, bytes]]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,19 +110,45 @@ def _write_manifest(out_dir: Path, manifest: Manifest) -> None:
     write_atomic(out_dir / MANIFEST, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
 
 
-def tree_matches_manifest(out_dir: Path) -> bool:
-    """Every file the manifest lists is there, unedited: the tree is what the last run left."""
+def tree_matches_manifest(out_dir: Path, stamps: Mapping[str, list[int]] | None = None) -> bool:
+    """Every file the manifest lists is there, unedited: the tree is what the last run left.
+
+    A file whose size and time are those ``stamps`` (``output_stamps`` of the last run)
+    recorded is not read again: at 10,000 posts reading and hashing every page took 0.2 s
+    of each no-op run."""
     try:
         manifest = read_manifest(out_dir)
     except OutputError:
         return False
     if not manifest.files or manifest.pending:
         return False  # nothing written yet, or the last run was cut short
+    stamps = stamps or {}
     for relative, digest in manifest.files.items():
         path = out_dir / relative
-        if not path.is_file() or _digest(path.read_bytes()) != digest:
+        stamp = _stamp(path)
+        if stamp is None:
+            return False
+        if stamp != stamps.get(relative) and _digest(path.read_bytes()) != digest:
             return False
     return True
+
+
+def output_stamps(out_dir: Path) -> dict[str, list[int]]:
+    """Each file the manifest lists, with its size and time (ns) as it is now."""
+    try:
+        files = read_manifest(out_dir).files
+    except OutputError:
+        return {}
+    return {relative: stamp for relative in files if (stamp := _stamp(out_dir / relative)) is not None}
+
+
+def _stamp(path: Path) -> list[int] | None:
+    """A regular file's size and time (ns), or None for anything else."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return [status.st_size, status.st_mtime_ns] if stat.S_ISREG(status.st_mode) else None
 
 
 def sync_tree(out_dir: Path, files: Mapping[str, str | bytes], check: bool = False) -> WriteResult:
