@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,27 +168,37 @@ class JobCache:
             return None
         return read_last_run(sealed, fingerprint)
 
-    def store_run(
-        self, fingerprint: str, status: int, output: list[str], stamps: Mapping[str, list[int]]
-    ) -> None:
+    def store_run(self, fingerprint: str, run: LastRun, stamped: str = "") -> None:
+        """Record ``run`` under ``fingerprint`` (the inputs' contents) and ``stamped``
+        (their names, sizes and times, known without reading them)."""
         if self.folder is not None:
-            data = {"fingerprint": fingerprint, "status": status, "output": output, "stamps": stamps}
+            data = {
+                "fingerprint": fingerprint,
+                "stamped": stamped,
+                "status": run.status,
+                "output": run.output,
+                "stamps": run.stamps,
+                "posts": run.posts,
+            }
             write_atomic(self.folder / LAST_RUN, seal(json.dumps(data, indent=1).encode()))
 
 
 @dataclass(frozen=True)
 class LastRun:
-    """What the last run said and left: its exit status, its printed lines, and each
-    file it left in the output folder with its size and time (``write.tree.output_stamps``)."""
+    """What the last run said and left: its exit status, its printed lines, each file it
+    left in the output folder with its size and time (``write.tree.output_stamps``), and
+    its number of posts."""
 
     status: int
     output: list[str]
     stamps: dict[str, list[int]]
+    posts: int = 0
 
 
 def read_last_run(sealed: bytes, fingerprint: str) -> LastRun | None:
-    """What ``store_run`` recorded for ``fingerprint``, or None for anything else:
-    another run's inputs, damaged bytes, or JSON of another shape."""
+    """What ``store_run`` recorded for ``fingerprint`` (either of the two it was stored
+    under), or None for anything else: another run's inputs, damaged bytes, or JSON of
+    another shape."""
     payload = unseal(sealed)
     if payload is None:
         return None
@@ -196,17 +206,20 @@ def read_last_run(sealed: bytes, fingerprint: str) -> LastRun | None:
         data = json.loads(payload)
     except ValueError:
         return None
-    if not isinstance(data, dict) or data.get("fingerprint") != fingerprint:
+    if not isinstance(data, dict) or fingerprint not in (
+        data.get("fingerprint"),
+        data.get("stamped") or None,
+    ):
         return None
     status, output = data.get("status"), data.get("output")
     if type(status) is not int or not isinstance(output, list):
         return None
     if not all(isinstance(line, str) for line in output):
         return None
-    stamps = data.get("stamps")
+    stamps, posts = data.get("stamps"), data.get("posts")
     if not isinstance(stamps, dict):
         stamps = {}  # a record from before stamps: every file is read instead
-    return LastRun(status, output, stamps)
+    return LastRun(status, output, stamps, posts if type(posts) is int else 0)
 
 
 def inputs_fingerprint(code: str, settings: Iterable[str], files: Iterable[tuple[str, bytes]]) -> str:

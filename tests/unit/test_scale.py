@@ -193,6 +193,49 @@ def test_edited_post_is_prepared_again(tmp_path: Path, capsys: pytest.CaptureFix
     assert "A sentence added today" in page.read_text(encoding="utf-8")
 
 
+def test_a_no_op_run_reads_no_post_and_a_same_size_edit_is_seen(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inputs with the names, sizes and times of the last run (and its output as it was
+    left) are a no-op known without reading a post; an edit that keeps a post's size
+    changes its time, and a touched post with the same words is read and found unchanged."""
+    import os
+
+    from bookgen import cli
+
+    posts, out, cache = tmp_path / "posts", tmp_path / "gen", tmp_path / "cache"
+    shutil.copytree(POSTS, posts)
+    assert convert(posts, out, cache) == 0
+    count = len(list(posts.iterdir()))
+    real_read = cli.read_sources
+
+    def no_reading(args: object) -> None:
+        raise AssertionError("a no-op run read the posts")
+
+    monkeypatch.setattr(cli, "read_sources", no_reading)
+    capsys.readouterr()
+    assert convert(posts, out, cache) == 0
+    assert f"converted {count} posts: nothing to write" in capsys.readouterr().out
+    edited = posts / "004_e2167b30c0b0a9ce.txt"
+    edited.chmod(0o644)
+    text = edited.read_text(encoding="utf-8")
+    assert "Hello" in text
+    os.utime(edited, ns=(1_000_000_000, 1_000_000_000))
+    with pytest.raises(AssertionError, match="read the posts"):
+        convert(posts, out, cache)  # a time changed: the posts are read
+    monkeypatch.setattr(cli, "read_sources", real_read)
+    assert convert(posts, out, cache) == 0  # read, the same words: nothing written
+    assert "nothing to write" in capsys.readouterr().out
+    monkeypatch.setattr(cli, "read_sources", no_reading)
+    assert convert(posts, out, cache) == 0  # known again by its new time
+    edited.write_text(text.replace("Hello", "Howdy", 1), encoding="utf-8")  # the same size
+    monkeypatch.setattr(cli, "read_sources", real_read)
+    capsys.readouterr()
+    assert convert(posts, out, cache) == 0
+    assert "nothing to write" not in capsys.readouterr().out
+    assert "Howdy" in next((out / "posts").glob("howdy*.md")).read_text(encoding="utf-8")
+
+
 def test_bench_fit_recovers_a_quadratic() -> None:
     from bench import fit_quadratic
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -226,3 +227,31 @@ def read_export_folder(folder: Path) -> dict[str, bytes]:
             if not path.name.startswith(".") and path.is_file() and not path.is_symlink():
                 files[f"posts/{path.name}"] = read_regular_file(str(path))
     return files
+
+
+def input_stamps(paths: Sequence[Path | None]) -> list[str]:
+    """Each given file, and each folder with every visible entry below it (as the readers
+    see them: hidden ones aside, links not followed), with its type, size and time (ns):
+    what a run would read, known without reading it. A file changed or added, removed or
+    renamed changes its own line or its folder's."""
+    lines: list[str] = []
+    for index, top in enumerate(paths):
+        if top is None:
+            continue
+        lines.append(_stamp_line(f"{index}:", str(top)))
+        if top.is_dir() and not top.is_symlink():
+            for directory, folders, names in os.walk(top):
+                folders[:] = sorted(name for name in folders if not name.startswith("."))
+                inside = directory[len(str(top)) :]
+                for name in [*folders, *sorted(n for n in names if not n.startswith("."))]:
+                    lines.append(_stamp_line(f"{index}:{inside}/{name}", f"{directory}/{name}"))
+    return lines
+
+
+def _stamp_line(label: str, path: str) -> str:
+    label = display_name(label)  # a name that is not UTF-8, with its bytes escaped
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return f"{label}\0missing"
+    return f"{label}\0{stat.S_IFMT(status.st_mode)}\0{status.st_size}\0{status.st_mtime_ns}"
