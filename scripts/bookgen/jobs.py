@@ -3,8 +3,10 @@ and kept in the converter's cache folder so that an unchanged post costs a looku
 
 The cache (``--cache``; ``make`` uses ``_build/cache/convert``) holds each job's result
 under a key made of the job's inputs and the converter's own code, so a code change
-invalidates it, and the last run's fingerprint and report, which let a no-op run stop
-early and say the same. It is never a source of truth: deleting it only costs time.
+invalidates it, and the last run's report, its output files' sizes and times, and
+two fingerprints of its inputs (their contents, and their names, sizes and times),
+which let a no-op run stop early, most often before reading a post, and say the same.
+It is never a source of truth: deleting it only costs time.
 """
 
 from __future__ import annotations
@@ -155,8 +157,8 @@ class JobCache:
             store_pickle(self.folder / JOBS_FILE, self._used)
 
     def last_run(self, fingerprint: str) -> LastRun | None:
-        """Exit status, printed lines and output stamps of the last run, if it had these
-        very inputs.
+        """Exit status, printed lines and output stamps of the last run, if its inputs had
+        this fingerprint (of their contents, or of their names, sizes and times).
 
         A damaged file, or one of another shape, is ignored: the run is simply done again.
         """
@@ -206,10 +208,8 @@ def read_last_run(sealed: bytes, fingerprint: str) -> LastRun | None:
         data = json.loads(payload)
     except ValueError:
         return None
-    if not isinstance(data, dict) or fingerprint not in (
-        data.get("fingerprint"),
-        data.get("stamped") or None,
-    ):
+    known_as = (data.get("fingerprint"), data.get("stamped") or None) if isinstance(data, dict) else ()
+    if fingerprint not in known_as:  # a record stored with no stamped fingerprint ("") has one
         return None
     status, output = data.get("status"), data.get("output")
     if type(status) is not int or not isinstance(output, list):

@@ -69,7 +69,7 @@ def preload_sphinx(conf: Path, imported: Path) -> None:
         names += imported.read_text(encoding="utf-8").split()
     for name in names:
         if isinstance(name, str):
-            with contextlib.suppress(Exception):  # gone, or broken: no build imports it
+            with contextlib.suppress(Exception, SystemExit):  # gone, or broken: no build imports it
                 importlib.import_module(name)
 
 

@@ -213,6 +213,12 @@ def test_a_no_op_run_reads_no_post_and_a_same_size_edit_is_seen(
         raise AssertionError("a no-op run read the posts")
 
     monkeypatch.setattr(cli, "read_sources", no_reading)
+    with pytest.raises(AssertionError, match="read the posts"):
+        convert(posts, out, cache)  # copied a moment ago: too recent to be known by its times
+    monkeypatch.setattr(cli, "SETTLED_AFTER", 0)  # the rest as if seconds went by each time
+    monkeypatch.setattr(cli, "read_sources", real_read)
+    assert convert(posts, out, cache) == 0  # read: nothing changed, and now known by its times
+    monkeypatch.setattr(cli, "read_sources", no_reading)
     capsys.readouterr()
     assert convert(posts, out, cache) == 0
     assert f"converted {count} posts: nothing to write" in capsys.readouterr().out
@@ -407,3 +413,25 @@ def test_the_glossary_says_when_its_lists_are_cut() -> None:
     corpus = synthetic_posts(60, seed=4, terms=glossary_terms(GLOSSARY_FILE))
     large = build_book(sources([(p.name, p.text.encode()) for p in corpus])).pages["glossary.md"]
     assert "that mention it, the first ones with the sentence where it first appears." in large
+
+
+def test_a_post_edited_behind_a_linked_posts_folder_is_seen(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The posts folder given as a link is read through it, and so known through it."""
+    from bookgen import cli
+
+    monkeypatch.setattr(cli, "SETTLED_AFTER", 0)
+    real, out, cache = tmp_path / "blog", tmp_path / "gen", tmp_path / "cache"
+    shutil.copytree(POSTS, real)
+    posts = tmp_path / "posts"
+    posts.symlink_to(real, target_is_directory=True)
+    assert convert(posts, out, cache) == 0
+    assert convert(posts, out, cache) == 0
+    capsys.readouterr()
+    edited = real / "004_e2167b30c0b0a9ce.txt"
+    edited.chmod(0o644)
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nWritten behind the link.\n", encoding="utf-8")
+    assert convert(posts, out, cache) == 0
+    assert "nothing to write" not in capsys.readouterr().out
+    assert any("Written behind the link" in page.read_text(encoding="utf-8") for page in out.rglob("*.md"))

@@ -229,29 +229,45 @@ def read_export_folder(folder: Path) -> dict[str, bytes]:
     return files
 
 
-def input_stamps(paths: Sequence[Path | None]) -> list[str]:
+@dataclass(frozen=True)
+class InputStamps:
+    """What a run would read, known without reading it: one line per file and folder."""
+
+    lines: list[str]
+    newest: int  # the latest time (ns) among them: a stamp that recent may not be settled
+
+
+def input_stamps(paths: Sequence[Path | None]) -> InputStamps:
     """Each given file, and each folder with every visible entry below it (as the readers
-    see them: hidden ones aside, links not followed), with its type, size and time (ns):
-    what a run would read, known without reading it. A file changed or added, removed or
-    renamed changes its own line or its folder's."""
+    see them: the given paths followed if links, hidden entries aside, links below them
+    not followed), with its mode, size, inode and times (ns, change time included, so a
+    permission fixed counts). A file changed or added, removed or renamed changes its
+    own line or its folder's. Raises ``OSError`` if a given path cannot be looked at."""
     lines: list[str] = []
+    newest = 0
     for index, top in enumerate(paths):
         if top is None:
             continue
-        lines.append(_stamp_line(f"{index}:", str(top)))
-        if top.is_dir() and not top.is_symlink():
+        entries = [(f"{index}:", str(top), True)]
+        if top.is_dir():
             for directory, folders, names in os.walk(top):
                 folders[:] = sorted(name for name in folders if not name.startswith("."))
                 inside = directory[len(str(top)) :]
                 for name in [*folders, *sorted(n for n in names if not n.startswith("."))]:
-                    lines.append(_stamp_line(f"{index}:{inside}/{name}", f"{directory}/{name}"))
-    return lines
+                    entries.append((f"{index}:{inside}/{name}", f"{directory}/{name}", False))
+        for label, path, follow in entries:
+            line, time = _stamp_line(label, path, follow)
+            lines.append(line)
+            newest = max(newest, time)
+    return InputStamps(lines, newest)
 
 
-def _stamp_line(label: str, path: str) -> str:
+def _stamp_line(label: str, path: str, follow: bool) -> tuple[str, int]:
     label = display_name(label)  # a name that is not UTF-8, with its bytes escaped
     try:
-        status = os.lstat(path)
+        status = Path(path).stat(follow_symlinks=follow)
     except OSError:
-        return f"{label}\0missing"
-    return f"{label}\0{stat.S_IFMT(status.st_mode)}\0{status.st_size}\0{status.st_mtime_ns}"
+        return f"{label}\0missing", 0
+    changed = max(status.st_mtime_ns, status.st_ctime_ns)
+    fields = (status.st_mode, status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
+    return label + "".join(f"\0{field}" for field in fields), changed

@@ -25,10 +25,20 @@ def name_imported_modules(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not app.doctreedir:
         return
     path = Path(app.doctreedir) / IMPORTED_MODULES
-    text = "".join(f"{name}\n" for name in sorted(sys.modules) if not name.startswith("__"))
+    text = "".join(f"{name}\n" for name in sorted(sys.modules) if _worth_naming(name))
     with suppress(OSError):  # a speed-up only
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
+
+
+# Modules of the process a build may run in (a test session) that a build never needs,
+# and modules whose import does something.
+NOT_NAMED = ("_pytest", "pytest", "antigravity", "this", "idlelib", "hypothesis", "playwright")
+
+
+def _worth_naming(name: str) -> bool:
+    parts = name.split(".")
+    return parts[0] not in NOT_NAMED and not any(part.startswith("__") for part in parts)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

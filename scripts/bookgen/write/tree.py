@@ -118,18 +118,18 @@ def tree_matches_manifest(out_dir: Path, stamps: Mapping[str, list[int]] | None 
     of each no-op run."""
     try:
         manifest = read_manifest(out_dir)
-    except OutputError:
-        return False
-    if not manifest.files or manifest.pending:
-        return False  # nothing written yet, or the last run was cut short
-    stamps = stamps or {}
-    for relative, digest in manifest.files.items():
-        path = out_dir / relative
-        stamp = _stamp(path)
-        if stamp is None:
-            return False
-        if stamp != stamps.get(relative) and _digest(path.read_bytes()) != digest:
-            return False
+        if not manifest.files or manifest.pending:
+            return False  # nothing written yet, or the last run was cut short
+        stamps = stamps or {}
+        for relative, digest in manifest.files.items():
+            path = out_dir / relative
+            stamp = _stamp(path)
+            if stamp is None:
+                return False
+            if stamp != stamps.get(relative) and _digest(path.read_bytes()) != digest:
+                return False
+    except (OutputError, OSError):
+        return False  # unreadable: the run writes the folder again, or says why it cannot
     return True
 
 
