@@ -24,6 +24,22 @@ def collector_paused() -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """While workers are forked: the objects made so far stay out of their garbage
+    collections, which would otherwise walk, and so copy page by page, the whole heap
+    each worker inherits (a cost that grew with the book in every worker). A heap
+    frozen already (``sphinx.heap`` freezes the loaded environment for the build) stays
+    frozen: unfreezing it here let the main process walk the environment again."""
+    frozen_before = gc.get_freeze_count() > 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not frozen_before:
+            gc.unfreeze()
+
+
+@contextlib.contextmanager
 def settled_heap() -> Iterator[Callable[[], None]]:
     """Yields ``settle``, to be called between pages in a worker that keeps something of
     every page it reads or writes.

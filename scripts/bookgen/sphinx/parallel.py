@@ -26,13 +26,12 @@ waited 0.28 s for the search index after writing its two pages.
 
 from __future__ import annotations
 
-import gc
 import math
 import pickle
 import posixpath
 import time
-from collections.abc import Callable, Iterator, Sequence, Set
-from contextlib import ExitStack, contextmanager, nullcontext, suppress
+from collections.abc import Callable, Sequence, Set
+from contextlib import ExitStack, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +45,7 @@ from sphinx.util.build_phase import BuildPhase
 from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
-from ..collector import collector_paused, settled_heap
+from ..collector import collector_paused, frozen_heap, settled_heap
 from . import timings
 
 logger = logging.getLogger(__name__)
@@ -63,18 +62,6 @@ READ_PARALLEL_FROM = 24
 PARALLEL_FROM = 8
 # Doctrees a serial read keeps in memory for the write (Sphinx keeps them all).
 KEEP_IN_MEMORY = 100
-
-
-@contextmanager
-def frozen_heap() -> Iterator[None]:
-    """While workers are forked: the objects made so far stay out of their garbage
-    collections, which would otherwise walk, and so copy page by page, the whole heap
-    each worker inherits (a cost that grew with the book in every worker)."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def first_of_each_folder(docnames: Sequence[str]) -> list[str]:
